@@ -1,0 +1,150 @@
+import { Command } from 'commander';
+import { printJson, storeRoot } from '../context.js';
+import { createProgress } from '../../util/progress.js';
+import { formatBytes, formatDate, formatTable } from '../../util/format.js';
+import { ExitCode, UserError } from '../../util/errors.js';
+import { listRuntimes, runtimeInfo } from '../../runtimes/store.js';
+import { installRuntime, type InstallProgress } from '../../runtimes/install.js';
+import { verifyRuntime } from '../../runtimes/verify.js';
+import { packRuntime } from '../../runtimes/pack.js';
+import { removeRuntime } from '../../runtimes/remove.js';
+import { runtimeNameProblem } from '../../runtimes/names.js';
+
+export function registerRuntimeCommands(program: Command): Command {
+  const runtime = program.command('runtime').description('install, inspect, pack, verify and remove runtimes');
+
+  runtime
+    .command('list')
+    .description('list installed runtimes')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const runtimes = await listRuntimes(storeRoot(cmd));
+      if (opts.json) return printJson(runtimes);
+      if (!runtimes.length) return void process.stdout.write('no runtimes installed (rnx runtime install NAME|ARCHIVE|DIR)\n');
+      const rows = runtimes.map((r) => [
+        r.name,
+        r.version,
+        r.language ?? '-',
+        formatBytes(r.bytes),
+        String(r.files),
+        r.problem ? `! ${r.problem}` : formatDate(r.installedAt),
+      ]);
+      process.stdout.write(formatTable(['NAME', 'VERSION', 'LANGUAGE', 'SIZE', 'FILES', 'INSTALLED'], rows));
+    });
+
+  runtime
+    .command('info')
+    .description('show a runtime: runtime.yml, environment, size per top-level directory')
+    .argument('<name>', 'runtime name')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+      const info = await runtimeInfo(storeRoot(cmd), name);
+      if (opts.json) {
+        const { specText: _omit, ...rest } = info;
+        return printJson(rest);
+      }
+      const out: string[] = [
+        `${info.name} ${info.version}${info.language ? ` (${info.language})` : ''}`,
+        ...(info.description ? [info.description.trim()] : []),
+        `path:       ${info.path}`,
+        `installed:  ${formatDate(info.installedAt)}`,
+        `size:       ${formatBytes(info.bytes)} in ${info.files} files`,
+        `workdir:    ${info.spec.workdir}`,
+      ];
+      if (info.spec.writable.length) out.push(`writable:   ${info.spec.writable.join(', ')}`);
+      const env = Object.entries(info.spec.environment);
+      out.push('', 'environment:', ...(env.length ? env.map(([k, v]) => `  ${k}=${v}`) : ['  (none)']));
+      if (info.spec.mounts.length) {
+        out.push('', 'mounts:', ...info.spec.mounts.map((m) => `  ${m.source} -> ${m.target}${m.readonly ? ' (ro)' : ' (rw)'}`));
+      }
+      out.push('', 'size per directory:');
+      for (const s of info.sizes) out.push(`  ${s.dir.padEnd(12)} ${formatBytes(s.bytes).padStart(10)}  ${s.files} file${s.files === 1 ? "" : "s"}`);
+      out.push('', 'runtime.yml:', ...info.specText.trimEnd().split('\n').map((l) => `  ${l}`));
+      for (const w of info.warnings) out.push(`warning: ${w}`);
+      process.stdout.write(out.join('\n') + '\n');
+    });
+
+  runtime
+    .command('install')
+    .description('install a runtime from a packed archive (.tar, .tar.gz) or a directory with runtime.yml + isolated/')
+    .argument('<source>', 'archive, directory, or the name of a shipped recipe')
+    .option('--force', 'replace an installed runtime of the same name (once the new one is ready)')
+    .action(async (source: string, opts: { force?: boolean }, cmd: Command) => {
+      const progress = createProgress();
+      const result = await installRuntime(source, {
+        root: storeRoot(cmd),
+        force: opts.force === true,
+        onProgress: (p) => progress.update(describeInstallProgress(p)),
+      });
+      progress.done();
+      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(
+        `${result.replaced ? 'replaced' : 'installed'} ${result.spec.name} ${result.spec.version}: ${result.files} files, ${formatBytes(result.bytes)}\n`,
+      );
+    });
+
+  runtime
+    .command('pack')
+    .description('pack an installed runtime into an archive that `rnx runtime install` accepts')
+    .argument('<name>', 'runtime name')
+    .requiredOption('-o, --output <file>', 'archive to write (.tar.gz, or .tar)')
+    .action(async (name: string, opts: { output: string }, cmd: Command) => {
+      if (!/\.(tar|tar\.gz|tgz)$/.test(opts.output)) throw new UserError('output must end in .tar.gz, .tgz or .tar', ExitCode.Usage);
+      const result = await packRuntime(storeRoot(cmd), name, opts.output);
+      process.stdout.write(`packed ${name}: ${result.files} files into ${result.output}\n`);
+    });
+
+  runtime
+    .command('verify')
+    .description('check an installed runtime against its manifest (exit 0 only when intact)')
+    .argument('<name>', 'runtime name')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+      const progress = createProgress();
+      const report = await verifyRuntime(storeRoot(cmd), name, (done, total) =>
+        progress.update(`verifying ${name}: ${formatBytes(done)} of ${formatBytes(total)}`),
+      );
+      progress.done();
+      if (opts.json) printJson(report);
+      else {
+        const lines: string[] = [];
+        for (const m of report.modified) lines.push(`modified  ${m.path}: ${m.what}`);
+        for (const a of report.added) lines.push(`added     ${a}`);
+        for (const m of report.missing) lines.push(`missing   ${m}`);
+        lines.push(
+          report.ok
+            ? `${name}: intact (${report.checked} entries checked)`
+            : `${name}: NOT intact: ${report.modified.length} modified, ${report.added.length} added, ${report.missing.length} missing`,
+        );
+        process.stdout.write(lines.join('\n') + '\n');
+      }
+      if (!report.ok) process.exitCode = ExitCode.Integrity;
+    });
+
+  runtime
+    .command('remove')
+    .description('remove an installed runtime')
+    .argument('<name>', 'runtime name')
+    .option('--force', 'remove even while jobs are using it')
+    .action((name: string, opts: { force?: boolean }, cmd: Command) => {
+      const problem = runtimeNameProblem(name);
+      if (problem) throw new UserError(problem, ExitCode.Usage);
+      removeRuntime(storeRoot(cmd), name, opts.force === true);
+      process.stdout.write(`removed ${name}\n`);
+    });
+
+  return runtime;
+}
+
+function describeInstallProgress(p: InstallProgress): string {
+  switch (p.phase) {
+    case 'extract':
+      return `extracting: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${Math.floor((p.done / Math.max(p.total, 1)) * 100)}%)`;
+    case 'copy':
+      return `copying: ${formatBytes(p.done)}`;
+    case 'hash':
+      return `hashing: ${formatBytes(p.done)}`;
+    case 'finalize':
+      return 'writing manifest…';
+  }
+}

@@ -1,0 +1,29 @@
+import { join, posix } from 'node:path';
+
+/** Normalises an absolute in-job path; returns undefined when it is not absolute or not clean. */
+export function cleanAbsolutePath(p: string): string | undefined {
+  if (!p.startsWith('/') || /[\s\0]/.test(p)) return undefined;
+  const norm = posix.normalize(p).replace(/\/+$/, '');
+  return norm === '' ? '/' : norm;
+}
+
+/** Normalises a relative path and refuses one that leaves its base (`..`) or is absolute. */
+export function cleanRelativePath(p: string): string | undefined {
+  if (p.startsWith('/') || /[\s\0]/.test(p) || p === '') return undefined;
+  const norm = posix.normalize(p).replace(/\/+$/, '');
+  if (norm === '..' || norm.startsWith('../') || norm === '.') return undefined;
+  return norm;
+}
+
+export const storeLayout = {
+  runtimesDir: (root: string) => join(root, 'runtimes'),
+  runtimeDir: (root: string, name: string) => join(root, 'runtimes', name),
+};
+
+/** Files inside one runtime directory. */
+export const runtimeFiles = {
+  spec: 'runtime.yml',
+  tree: 'isolated',
+  manifest: 'manifest.jsonl',
+  launchSpec: 'launch.spec',
+} as const;

@@ -1,0 +1,51 @@
+// Staging directories live inside the runtimes directory (same filesystem, so the final rename is atomic)
+// and are named after the process that owns them, so a later run can remove those of a dead process.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const STAGING_RE = /^\.(staging|trash)-(\d+)-/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes staging and trash directories left behind by processes that no longer run. */
+export function cleanStaleStaging(runtimesDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(runtimesDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = STAGING_RE.exec(name);
+    if (!m || (Number(m[2]) !== process.pid && alive(Number(m[2])))) continue;
+    if (Number(m[2]) === process.pid) continue;
+    rmSync(join(runtimesDir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+export function ensureRuntimesDir(runtimesDir: string): void {
+  mkdirSync(runtimesDir, { recursive: true, mode: 0o755 });
+}
+
+export function newStagingDir(runtimesDir: string): Promise<string> {
+  return mkdtemp(join(runtimesDir, `.staging-${process.pid}-`));
+}
+
+export function trashName(runtimesDir: string, name: string): string {
+  return join(runtimesDir, `.trash-${process.pid}-${name}`);
+}
+
+export function isHiddenStoreEntry(name: string): boolean {
+  return name.startsWith('.');
+}

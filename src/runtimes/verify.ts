@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { readManifest, type ManifestEntry } from './manifest.js';
+import { runtimeFiles } from './paths.js';
+import { forEachLimit, hashFile, scanTree } from './tree.js';
+import { requireInstalled } from './store.js';
+
+export interface VerifyReport {
+  name: string;
+  ok: boolean;
+  checked: number;
+  modified: Array<{ path: string; what: string }>;
+  added: string[];
+  missing: string[];
+}
+
+/** Recomputes the runtime's tree against its manifest. */
+export async function verifyRuntime(
+  root: string,
+  name: string,
+  onProgress: (bytes: number, total: number) => void = () => {},
+): Promise<VerifyReport> {
+  const dir = requireInstalled(root, name);
+  const manifest = await readManifest(join(dir, runtimeFiles.manifest));
+  const tree = join(dir, runtimeFiles.tree);
+  const actual = await scanTree(tree, { hash: false });
+  const expected = new Map(manifest.entries.map((e) => [e.path, e]));
+  const seen = new Set<string>();
+  const modified: VerifyReport['modified'] = [];
+  const added: string[] = [];
+  const toHash: Array<{ want: ManifestEntry; got: ManifestEntry }> = [];
+  for (const got of actual) {
+    const want = expected.get(got.path);
+    if (!want) {
+      added.push(got.path);
+      continue;
+    }
+    seen.add(got.path);
+    const diff = describeDifference(want, got);
+    if (diff) modified.push({ path: got.path, what: diff });
+    else if (got.type === 'file') toHash.push({ want, got });
+  }
+  const missing = manifest.entries.filter((e) => !seen.has(e.path)).map((e) => e.path);
+  const total = toHash.reduce((n, f) => n + f.got.size, 0);
+  let done = 0;
+  await forEachLimit(toHash, 8, async ({ want, got }) => {
+    const sha = await hashFile(join(tree, got.path));
+    if (sha !== want.sha256) modified.push({ path: got.path, what: 'content changed' });
+    onProgress((done += got.size), total);
+  });
+  modified.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { name, ok: !modified.length && !added.length && !missing.length, checked: actual.length, modified, added, missing };
+}
+
+function describeDifference(want: ManifestEntry, got: ManifestEntry): string | undefined {
+  if (want.type !== got.type) return `was a ${want.type}, now a ${got.type}`;
+  if (want.type === 'symlink') return want.target === got.target ? undefined : `link target changed (${want.target} -> ${got.target})`;
+  if (want.mode !== got.mode) return `mode changed (${want.mode.toString(8)} -> ${got.mode.toString(8)})`;
+  if (want.type === 'file' && want.size !== got.size) return `size changed (${want.size} -> ${got.size})`;
+  return undefined;
+}
