@@ -1,0 +1,56 @@
+// The job record: what `rnx job …` and the terminal app know about one job.
+
+export type JobState = 'running' | 'exited' | 'failed' | 'killed' | 'oom' | 'timed-out' | 'stopped';
+
+export const FINAL_STATES: ReadonlySet<JobState> = new Set(['exited', 'failed', 'killed', 'oom', 'timed-out', 'stopped']);
+
+export interface JobLimits {
+  /** Bytes. */
+  memory?: number;
+  /** Percent of one core. */
+  cpu?: number;
+  pids?: number;
+  cores?: string;
+  /** Seconds. */
+  timeout?: number;
+  network: 'none' | 'host';
+}
+
+export interface JobFinalUsage {
+  cpuUsec: number;
+  peakMemory: number;
+  wallUsec: number;
+}
+
+export interface JobRecord {
+  id: string;
+  name?: string;
+  runtime: string;
+  runtimeVersion?: string;
+  command: string[];
+  limits: JobLimits;
+  workdir?: string;
+  env: Record<string, string>;
+  user: string;
+  uid: number;
+  detached: boolean;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  state: JobState;
+  exitCode?: number;
+  signal?: number;
+  oom: boolean;
+  timedOut: boolean;
+  usage?: JobFinalUsage;
+  /** Host pid of the rnx-launch process supervising the job. */
+  launcherPid?: number;
+  /** Host pid of the job's PID 1. */
+  jobPid?: number;
+  cgroupMode?: 'v1' | 'v2';
+  /** Controller name (v1) or "unified" (v2) -> cgroup directory of the job. */
+  cgroups?: Record<string, string>;
+  /** Why the job failed to start, or what went wrong recording it. */
+  error?: string;
+  stopRequested?: boolean;
+}
