@@ -3,12 +3,10 @@ import { printJson, storeRoot } from '../context.js';
 import { createProgress } from '../../util/progress.js';
 import { formatBytes, formatDate, formatTable } from '../../util/format.js';
 import { ExitCode, UserError } from '../../util/errors.js';
-import { listRuntimes, runtimeInfo } from '../../runtimes/store.js';
-import { installRuntime, type InstallProgress } from '../../runtimes/install.js';
-import { verifyRuntime } from '../../runtimes/verify.js';
-import { packRuntime } from '../../runtimes/pack.js';
-import { removeRuntime } from '../../runtimes/remove.js';
 import { runtimeNameProblem } from '../../runtimes/names.js';
+import type { InstallProgress } from '../../runtimes/install.js';
+
+// Implementations load on use, so `rnx --help` and the job path never pay for yaml or tar.
 
 export function registerRuntimeCommands(program: Command): Command {
   const runtime = program.command('runtime').description('install, inspect, pack, verify and remove runtimes');
@@ -18,6 +16,7 @@ export function registerRuntimeCommands(program: Command): Command {
     .description('list installed runtimes')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { listRuntimes } = await import('../../runtimes/store.js');
       const runtimes = await listRuntimes(storeRoot(cmd));
       if (opts.json) return printJson(runtimes);
       if (!runtimes.length) return void process.stdout.write('no runtimes installed (rnx runtime install NAME|ARCHIVE|DIR)\n');
@@ -38,6 +37,7 @@ export function registerRuntimeCommands(program: Command): Command {
     .argument('<name>', 'runtime name')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+      const { runtimeInfo } = await import('../../runtimes/store.js');
       const info = await runtimeInfo(storeRoot(cmd), name);
       if (opts.json) {
         const { specText: _omit, ...rest } = info;
@@ -70,6 +70,7 @@ export function registerRuntimeCommands(program: Command): Command {
     .argument('<source>', 'archive, directory, or the name of a shipped recipe')
     .option('--force', 'replace an installed runtime of the same name (once the new one is ready)')
     .action(async (source: string, opts: { force?: boolean }, cmd: Command) => {
+      const { installRuntime } = await import('../../runtimes/install.js');
       const progress = createProgress();
       const result = await installRuntime(source, {
         root: storeRoot(cmd),
@@ -90,6 +91,7 @@ export function registerRuntimeCommands(program: Command): Command {
     .requiredOption('-o, --output <file>', 'archive to write (.tar.gz, or .tar)')
     .action(async (name: string, opts: { output: string }, cmd: Command) => {
       if (!/\.(tar|tar\.gz|tgz)$/.test(opts.output)) throw new UserError('output must end in .tar.gz, .tgz or .tar', ExitCode.Usage);
+      const { packRuntime } = await import('../../runtimes/pack.js');
       const result = await packRuntime(storeRoot(cmd), name, opts.output);
       process.stdout.write(`packed ${name}: ${result.files} files into ${result.output}\n`);
     });
@@ -100,6 +102,7 @@ export function registerRuntimeCommands(program: Command): Command {
     .argument('<name>', 'runtime name')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
+      const { verifyRuntime } = await import('../../runtimes/verify.js');
       const progress = createProgress();
       const report = await verifyRuntime(storeRoot(cmd), name, (done, total) =>
         progress.update(`verifying ${name}: ${formatBytes(done)} of ${formatBytes(total)}`),
@@ -126,9 +129,10 @@ export function registerRuntimeCommands(program: Command): Command {
     .description('remove an installed runtime')
     .argument('<name>', 'runtime name')
     .option('--force', 'remove even while jobs are using it')
-    .action((name: string, opts: { force?: boolean }, cmd: Command) => {
+    .action(async (name: string, opts: { force?: boolean }, cmd: Command) => {
       const problem = runtimeNameProblem(name);
       if (problem) throw new UserError(problem, ExitCode.Usage);
+      const { removeRuntime } = await import('../../runtimes/remove.js');
       removeRuntime(storeRoot(cmd), name, opts.force === true);
       process.stdout.write(`removed ${name}\n`);
     });
