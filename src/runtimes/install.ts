@@ -73,7 +73,7 @@ export async function installRuntime(source: string, opts: InstallOptions): Prom
     if (st.isDirectory()) chownTree(tree, entries);
     await normalizeModes(tree, entries);
     await writeFile(join(staging, runtimeFiles.launchSpec), renderLaunchSpec(spec), { mode: 0o644 });
-    const header = await writeManifest(join(staging, runtimeFiles.manifest), entries);
+    const header = await writeManifest(join(staging, runtimeFiles.manifest), entries, spec);
     chmodSync(join(staging, runtimeFiles.spec), 0o644);
     chmodSync(staging, 0o755);
     const replaced = swapIntoPlace(staging, target, runtimesDir, spec.name, opts.force === true);

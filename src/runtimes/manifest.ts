@@ -17,6 +17,9 @@ export interface ManifestEntry {
 
 export interface ManifestHeader {
   rnx_manifest: 1;
+  /** Runtime name and version, so readers need not parse runtime.yml. */
+  name: string;
+  version: string;
   installed_at: string;
   files: number;
   bytes: number;
@@ -27,20 +30,24 @@ export interface Manifest {
   entries: ManifestEntry[];
 }
 
-export function summarize(entries: ManifestEntry[], installedAt = new Date().toISOString()): ManifestHeader {
+export function summarize(entries: ManifestEntry[], runtime: { name: string; version: string }, installedAt = new Date().toISOString()): ManifestHeader {
   let bytes = 0;
   let files = 0;
   for (const e of entries) {
     if (e.type !== 'dir') files++;
     bytes += e.size;
   }
-  return { rnx_manifest: 1, installed_at: installedAt, files, bytes };
+  return { rnx_manifest: 1, name: runtime.name, version: runtime.version, installed_at: installedAt, files, bytes };
 }
 
 /** Writes the manifest as JSON lines (header first, entries sorted by path), via a temp file. */
-export async function writeManifest(file: string, entries: ManifestEntry[]): Promise<ManifestHeader> {
+export async function writeManifest(
+  file: string,
+  entries: ManifestEntry[],
+  runtime: { name: string; version: string },
+): Promise<ManifestHeader> {
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const header = summarize(sorted);
+  const header = summarize(sorted, runtime);
   const body = [JSON.stringify(header), ...sorted.map((e) => JSON.stringify(e))].join('\n') + '\n';
   const tmp = `${file}.tmp`;
   const fh = await open(tmp, 'w', 0o644);
