@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerRuntimeCommands } from './commands/runtime.js';
+import { registerJobCommands } from './commands/job.js';
 
 export function buildProgram(): Command {
   const program = new Command('rnx')
@@ -11,5 +12,6 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'rnx: ')) })
     .exitOverride();
   registerRuntimeCommands(program);
+  registerJobCommands(program);
   return program;
 }

@@ -1,13 +1,12 @@
 // Reading the installed runtimes of a store.
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode, UserError } from '../util/errors.js';
 import { readManifest, readManifestHeader } from './manifest.js';
-import { runtimeNameProblem } from './names.js';
+import { listRuntimeNames, requireInstalled } from './lookup.js';
 import { runtimeFiles, storeLayout } from './paths.js';
+
+export { listRuntimeNames, requireInstalled };
 import { parseRuntimeSpec, type RuntimeSpec } from './spec.js';
-import { isHiddenStoreEntry } from './staging.js';
 
 export interface RuntimeSummary {
   name: string;
@@ -30,15 +29,6 @@ export interface RuntimeInfo extends RuntimeSummary {
   sizes: Array<{ dir: string; bytes: number; files: number }>;
 }
 
-export function listRuntimeNames(root: string): string[] {
-  const dir = storeLayout.runtimesDir(root);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => !isHiddenStoreEntry(n) && runtimeNameProblem(n) === undefined)
-    .filter((n) => lstatSync(join(dir, n)).isDirectory())
-    .sort();
-}
-
 export async function listRuntimes(root: string): Promise<RuntimeSummary[]> {
   return Promise.all(listRuntimeNames(root).map((name) => summarize(root, name)));
 }
@@ -59,19 +49,6 @@ async function summarize(root: string, name: string): Promise<RuntimeSummary> {
   } catch (err) {
     return { ...base, problem: `runtime.yml: ${(err as Error).message}` };
   }
-}
-
-/** Throws a NotFound UserError naming the installed runtimes when `name` is not installed. */
-export function requireInstalled(root: string, name: string): string {
-  const problem = runtimeNameProblem(name);
-  if (problem) throw new UserError(problem, ExitCode.Usage);
-  const path = storeLayout.runtimeDir(root, name);
-  if (!existsSync(path)) {
-    const names = listRuntimeNames(root);
-    const hint = names.length ? `installed: ${names.join(', ')}` : 'no runtimes are installed (rnx runtime install NAME)';
-    throw new UserError(`unknown runtime "${name}"; ${hint}`, ExitCode.NotFound);
-  }
-  return path;
 }
 
 export async function runtimeInfo(root: string, name: string): Promise<RuntimeInfo> {

@@ -1,0 +1,106 @@
+import { Command, Option } from 'commander';
+import { storeRoot } from '../context.js';
+
+const collect = (value: string, prev: string[]) => [...prev, value];
+
+export function registerJobCommands(program: Command): Command {
+  const job = program.command('job').description('run jobs in runtimes, watch them, stop them, read their output').enablePositionalOptions();
+
+  job
+    .command('run')
+    .description('run COMMAND inside a runtime (options after COMMAND belong to COMMAND)')
+    .requiredOption('--runtime <name>', 'installed runtime to run in')
+    .option('--name <name>', 'a name for the job')
+    .option('--memory <size>', 'memory limit, e.g. 512M or 2G')
+    .option('--cpu <percent>', 'CPU limit in percent of one core, e.g. 50 or 200')
+    .option('--pids <n>', 'maximum number of processes')
+    .option('--cores <list>', 'CPUs the job may use, e.g. 0-1,3')
+    .addOption(new Option('--network <mode>', 'network access').choices(['none', 'host']).default('none'))
+    .option('--workdir <dir>', 'host directory mounted read-write at the runtime\'s workdir')
+    .option('-e, --env <KEY=VALUE>', 'environment variable for the job (repeatable)', collect, [])
+    .option('--timeout <duration>', 'stop the job after this long, e.g. 30s, 10m, 2h')
+    .option('-d, --detach', 'start in the background, print the job id and return')
+    .argument('<command...>', 'command and its arguments')
+    .passThroughOptions()
+    .action(async (command: string[], opts: RunCliOptions, cmd: Command) => {
+      const { runJobCommand } = await import('../job-run.js');
+      process.exitCode = await runJobCommand(storeRoot(cmd), command, opts);
+    });
+
+  job
+    .command('list')
+    .description('running jobs (or all with --all), newest first')
+    .option('-a, --all', 'include finished jobs')
+    .option('--json', 'print JSON')
+    .action(async (opts: { all?: boolean; json?: boolean }) => {
+      const { listJobsCommand } = await import('../job-views.js');
+      listJobsCommand(opts);
+    });
+
+  job
+    .command('status')
+    .description('the whole record of a job')
+    .argument('<id>', 'job id, unique id prefix, or job name')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const { statusCommand } = await import('../job-views.js');
+      statusCommand(id, opts);
+    });
+
+  job
+    .command('logs')
+    .description('what a job printed')
+    .argument('<id>', 'job id, unique id prefix, or job name')
+    .option('-f, --follow', 'keep printing until the job ends')
+    .action(async (id: string, opts: { follow?: boolean }) => {
+      const { logsCommand } = await import('../job-views.js');
+      await logsCommand(id, opts);
+    });
+
+  job
+    .command('stats')
+    .description('CPU, memory, pids and I/O of a job, read from its cgroup')
+    .argument('<id>', 'job id, unique id prefix, or job name')
+    .option('-w, --watch', 'refresh until the job ends')
+    .option('--interval <duration>', 'refresh interval with --watch (e.g. 1s, 500ms)', '1s')
+    .option('--json', 'print JSON (one object per sample with --watch)')
+    .action(async (id: string, opts: { watch?: boolean; interval: string; json?: boolean }) => {
+      const { statsCommand } = await import('../job-views.js');
+      await statsCommand(id, opts);
+    });
+
+  job
+    .command('stop')
+    .description('stop a job: SIGTERM to all its processes, SIGKILL after the grace period')
+    .argument('<id>', 'job id, unique id prefix, or job name')
+    .option('--grace <duration>', 'time to wait before SIGKILL', '5s')
+    .action(async (id: string, opts: { grace: string }) => {
+      const { stopCommand } = await import('../job-views.js');
+      await stopCommand(id, opts);
+    });
+
+  job
+    .command('rm')
+    .description('remove a finished job\'s record and output')
+    .argument('<id...>', 'job ids, unique id prefixes, or job names')
+    .action(async (ids: string[]) => {
+      const { rmCommand } = await import('../job-views.js');
+      rmCommand(ids);
+    });
+
+  return job;
+}
+
+export interface RunCliOptions {
+  runtime: string;
+  name?: string;
+  memory?: string;
+  cpu?: string;
+  pids?: string;
+  cores?: string;
+  network: 'none' | 'host';
+  workdir?: string;
+  env: string[];
+  timeout?: string;
+  detach?: boolean;
+}

@@ -1,0 +1,134 @@
+// `rnx job run`: start a job, stream its output, stop it on Ctrl-C, exit with its status.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { checkLauncher } from '../launcher/locate.js';
+import { readEvents } from '../jobs/events.js';
+import { followFile, writeTo } from '../jobs/follow.js';
+import { parseCores, parseCpu, parseDuration, parseEnvAssignment, parseMemory, parsePids } from '../jobs/limits.js';
+import { startJob, type StartedJob } from '../jobs/runner.js';
+import { markStopRequested, signalJob } from '../jobs/stop.js';
+import { JobStore } from '../jobs/store.js';
+import type { JobLimits, JobRecord } from '../jobs/types.js';
+import { requireInstalled } from '../runtimes/lookup.js';
+import { ExitCode, UserError } from '../util/errors.js';
+import type { RunCliOptions } from './commands/job.js';
+
+const GRACE_MS = 5000;
+
+export async function runJobCommand(root: string, command: string[], opts: RunCliOptions): Promise<number> {
+  const limits: JobLimits = { network: opts.network };
+  if (opts.memory !== undefined) limits.memory = parseMemory(opts.memory);
+  if (opts.cpu !== undefined) limits.cpu = parseCpu(opts.cpu);
+  if (opts.pids !== undefined) limits.pids = parsePids(opts.pids);
+  if (opts.cores !== undefined) limits.cores = parseCores(opts.cores);
+  if (opts.timeout !== undefined) limits.timeout = parseDuration(opts.timeout);
+  const env = Object.fromEntries(opts.env.map(parseEnvAssignment));
+  const runtimeDir = requireInstalled(root, opts.runtime);
+  const workdir = opts.workdir !== undefined ? checkWorkdir(opts.workdir) : undefined;
+  const launcher = checkLauncher();
+  const store = new JobStore();
+  const job = startJob(store, {
+    runtime: opts.runtime,
+    runtimeDir,
+    command,
+    ...(opts.name ? { name: opts.name } : {}),
+    limits,
+    ...(workdir ? { workdir } : {}),
+    env,
+    detach: opts.detach === true,
+    launcher,
+  });
+  return opts.detach ? finishDetached(store, job) : runForeground(store, job, launcher);
+}
+
+function checkWorkdir(dir: string): string {
+  const abs = resolve(dir);
+  if (!existsSync(abs)) throw new UserError(`workdir ${abs} does not exist`, ExitCode.Usage);
+  if (!statSync(abs).isDirectory()) throw new UserError(`workdir ${abs} is not a directory`, ExitCode.Usage);
+  try {
+    accessSync(abs, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UserError(`workdir ${abs} is not readable and writable by you`, ExitCode.Usage);
+  }
+  return abs;
+}
+
+async function finishDetached(store: JobStore, job: StartedJob): Promise<number> {
+  await job.exited;
+  const record = store.read(job.record.id);
+  if (record.state === 'failed') return reportFailure(record);
+  process.stdout.write(`${record.id}\n`);
+  return ExitCode.Ok;
+}
+
+async function runForeground(store: JobStore, job: StartedJob, launcher: string): Promise<number> {
+  const id = job.record.id;
+  let launcherDone = false;
+  const exited = job.exited.then((r) => {
+    launcherDone = true;
+    return r;
+  });
+  const stopper = installStopHandlers(store, id, launcher);
+  try {
+    // Wait until the launcher has started the job (or refused): its refusals are not job output.
+    const eventsFile = store.file(id, 'events');
+    while (!launcherDone && !readEvents(eventsFile).started) {
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5))]);
+    }
+    if (!readEvents(eventsFile).started) {
+      await exited;
+      const record = store.read(id);
+      return reportFailure(record.state === 'failed' ? record : { ...record, error: record.error ?? 'rnx-launch did not start the job' });
+    }
+    await followFile(store.file(id, 'output'), { isDone: () => launcherDone, write: writeTo(process.stdout) });
+    await exited;
+    const record = store.read(id);
+    return exitStatus(record);
+  } finally {
+    stopper.dispose();
+  }
+}
+
+function reportFailure(record: JobRecord): number {
+  const msg = (record.error ?? 'the job could not be started').replace(/^rnx-launch: /, '');
+  process.stderr.write(`rnx: ${msg}\n`);
+  return record.exitCode && record.exitCode !== 0 ? record.exitCode : 125;
+}
+
+function exitStatus(record: JobRecord): number {
+  if (record.state === 'failed') return reportFailure(record);
+  if (record.exitCode === 127 && !record.signal) {
+    process.stderr.write(`rnx: ${record.command[0]}: command not found in runtime ${record.runtime}\n`);
+  } else if (record.state === 'oom') {
+    process.stderr.write(`rnx: job ${record.id} was killed: out of memory (limit ${record.limits.memory ?? 'policy default'} bytes)\n`);
+  } else if (record.state === 'timed-out') {
+    process.stderr.write(`rnx: job ${record.id} was stopped: timeout of ${record.limits.timeout}s reached\n`);
+  }
+  if (record.signal) return 128 + record.signal;
+  return record.exitCode ?? ExitCode.Failure;
+}
+
+/** Ctrl-C, SIGTERM or SIGHUP: SIGTERM to the job, SIGKILL after the grace period (or on a second Ctrl-C). */
+function installStopHandlers(store: JobStore, id: string, launcher: string): { dispose(): void } {
+  let stopping = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const onSignal = () => {
+    if (stopping) {
+      signalJob(launcher, id, 9);
+      return;
+    }
+    stopping = true;
+    markStopRequested(store, id);
+    signalJob(launcher, id, 15);
+    killTimer = setTimeout(() => signalJob(launcher, id, 9), GRACE_MS);
+    killTimer.unref();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  return {
+    dispose() {
+      if (killTimer) clearTimeout(killTimer);
+      for (const s of signals) process.off(s, onSignal);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Deciding a job's state from what the launcher reported, whether its processes live, and what the user asked.
+import type { JobEvents } from './events.js';
+import type { JobRecord, JobState } from './types.js';
+
+/** Exit status rnx-launch uses when it refused or failed to start the job. */
+export const LAUNCHER_FAILED = 125;
+
+export interface Observed {
+  events: JobEvents;
+  /** Whether the supervising launcher (or the job's PID 1) is still alive. */
+  alive: boolean;
+  /** The launcher's own exit status when the caller saw it. */
+  launcherExit?: { code: number | null; signal: NodeJS.Signals | null };
+  /** The last `rnx-launch: …` line the launcher printed, if any. */
+  launcherMessage?: string;
+  now: Date;
+}
+
+/** Returns the record brought up to date; pure, so it can be tested without processes. */
+export function reconcile(record: JobRecord, seen: Observed): JobRecord {
+  const next: JobRecord = { ...record };
+  const { started, exited } = seen.events;
+  if (started) {
+    next.jobPid = started.pid;
+    next.cgroupMode = started.cgroup_mode;
+    next.cgroups = started.cgroups;
+  }
+  if (record.state !== 'running') return next;
+  if (exited) {
+    next.exitCode = exited.code;
+    if (exited.signal) next.signal = exited.signal;
+    next.oom = exited.oom;
+    next.timedOut = exited.timed_out;
+    next.usage = { cpuUsec: exited.cpu_usec, peakMemory: exited.peak_memory, wallUsec: exited.wall_usec };
+    next.state = finalState(next, exited.signal);
+    next.endedAt = seen.now.toISOString();
+    return next;
+  }
+  if (seen.alive) return next;
+  next.endedAt = seen.now.toISOString();
+  if (!started) {
+    next.state = 'failed';
+    next.exitCode = seen.launcherExit?.code ?? LAUNCHER_FAILED;
+    next.error = seen.launcherMessage ?? 'rnx-launch exited without starting the job';
+    return next;
+  }
+  // Started, never reported an end: the launcher was killed (its job dies with it).
+  next.state = record.stopRequested ? 'stopped' : 'killed';
+  next.signal = 9;
+  next.exitCode = 137;
+  next.error = 'rnx-launch was killed before it could report the end of the job';
+  return next;
+}
+
+function finalState(r: JobRecord, signal: number): JobState {
+  if (r.timedOut) return 'timed-out';
+  if (r.oom) return 'oom';
+  if (r.stopRequested && (signal || r.exitCode === 143 || r.exitCode === 130)) return 'stopped';
+  if (signal) return 'killed';
+  return 'exited';
+}

@@ -1,0 +1,107 @@
+// Starting a job: the record, its output and event files, and the rnx-launch process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { JobStore } from './store.js';
+import type { JobLimits, JobRecord } from './types.js';
+
+export interface RunRequest {
+  runtime: string;
+  /** Directory of the installed runtime (to record its version). */
+  runtimeDir: string;
+  command: string[];
+  name?: string;
+  limits: JobLimits;
+  workdir?: string;
+  env: Record<string, string>;
+  detach: boolean;
+  /** Path of the setuid launcher. */
+  launcher: string;
+}
+
+export interface StartedJob {
+  record: JobRecord;
+  child: ChildProcess;
+  /** Settles when the rnx-launch process we started exits. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
+
+export function startJob(store: JobStore, req: RunRequest): StartedJob {
+  const id = store.newId();
+  const user = userInfo();
+  const record: JobRecord = {
+    id,
+    ...(req.name ? { name: req.name } : {}),
+    runtime: req.runtime,
+    ...runtimeVersion(req.runtimeDir),
+    command: req.command,
+    limits: req.limits,
+    ...(req.workdir ? { workdir: req.workdir } : {}),
+    env: req.env,
+    user: user.username,
+    uid: user.uid,
+    detached: req.detach,
+    createdAt: new Date().toISOString(),
+    state: 'running',
+    oom: false,
+    timedOut: false,
+  };
+  store.create(record);
+  // Output and events go straight to files, so they survive the death of this process.
+  const out = openSync(store.file(id, 'output'), APPEND, 0o600);
+  const events = openSync(store.file(id, 'events'), APPEND, 0o600);
+  let child: ChildProcess;
+  try {
+    child = spawn(req.launcher, launcherArgs(id, req), {
+      stdio: [req.detach ? 'ignore' : 'inherit', out, out, events],
+      // Its own process group: the terminal's Ctrl-C reaches rnx, which stops the job gracefully.
+      detached: true,
+      env: { TERM: process.env.TERM ?? 'dumb' },
+    });
+  } finally {
+    closeSync(out);
+    closeSync(events);
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('error', () => resolve({ code: 125, signal: null }));
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  record.startedAt = record.createdAt;
+  if (child.pid) record.launcherPid = child.pid;
+  store.save(record);
+  return { record, child, exited };
+}
+
+function launcherArgs(id: string, req: RunRequest): string[] {
+  const a = ['--runtime', req.runtime, '--job-id', id, '--status-fd', '3', '--net', req.limits.network];
+  if (req.limits.memory !== undefined) a.push('--memory', String(req.limits.memory));
+  if (req.limits.cpu !== undefined) a.push('--cpu', String(req.limits.cpu));
+  if (req.limits.pids !== undefined) a.push('--pids', String(req.limits.pids));
+  if (req.limits.cores !== undefined) a.push('--cores', req.limits.cores);
+  if (req.limits.timeout !== undefined) a.push('--timeout', String(req.limits.timeout));
+  if (req.workdir) a.push('--workdir', req.workdir);
+  for (const [k, v] of Object.entries(req.env)) a.push('--env', `${k}=${v}`);
+  if (req.detach) a.push('--detach');
+  a.push('--', ...req.command);
+  return a;
+}
+
+/** The runtime's version from its manifest header (cheap: no YAML parsing on the job path). */
+function runtimeVersion(runtimeDir: string): { runtimeVersion?: string } {
+  try {
+    const fd = openSync(join(runtimeDir, 'manifest.jsonl'), 'r');
+    try {
+      const buf = Buffer.alloc(512);
+      const n = readSync(fd, buf, 0, 512, 0);
+      const header = JSON.parse(buf.subarray(0, n).toString('utf8').split('\n')[0] ?? '{}') as { version?: string };
+      return header.version ? { runtimeVersion: header.version } : {};
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,140 @@
+// The job store: one directory per job under the user's state directory.
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, fstatSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ExitCode, UserError } from '../util/errors.js';
+import { readEvents } from './events.js';
+import { jobDir, jobFiles, jobsDir, stateDir } from './paths.js';
+import { reconcile } from './reconcile.js';
+import { FINAL_STATES, type JobRecord } from './types.js';
+
+export class JobStore {
+  constructor(readonly state: string = stateDir()) {}
+
+  dir(id: string): string {
+    return jobDir(id, this.state);
+  }
+
+  file(id: string, name: keyof typeof jobFiles): string {
+    return join(this.dir(id), jobFiles[name]);
+  }
+
+  /** A new, unused id: 12 hex digits. */
+  newId(): string {
+    return randomBytes(6).toString('hex');
+  }
+
+  create(record: JobRecord): void {
+    mkdirSync(jobsDir(this.state), { recursive: true, mode: 0o700 });
+    mkdirSync(this.dir(record.id), { mode: 0o700 });
+    this.save(record);
+  }
+
+  save(record: JobRecord): void {
+    const file = this.file(record.id, 'record');
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, file);
+  }
+
+  /** Reads a record as stored, without looking at processes. */
+  readRaw(id: string): JobRecord {
+    return JSON.parse(readFileSync(this.file(id, 'record'), 'utf8')) as JobRecord;
+  }
+
+  /** Reads a record and brings a running one up to date (persisting a state it has reached). */
+  read(id: string): JobRecord {
+    const record = this.readRaw(id);
+    if (FINAL_STATES.has(record.state)) return record;
+    const next = reconcile(record, {
+      events: readEvents(this.file(id, 'events')),
+      alive: jobProcessAlive(record),
+      launcherMessage: lastLauncherMessage(this.file(id, 'output')),
+      now: new Date(),
+    });
+    if (next.state !== record.state || next.jobPid !== record.jobPid) {
+      // Another reader may have finalised it already; never overwrite a final state.
+      const current = this.readRaw(id);
+      if (FINAL_STATES.has(current.state)) return current;
+      this.save(next);
+    }
+    return next;
+  }
+
+  ids(): string[] {
+    const dir = jobsDir(this.state);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).filter((n) => /^[0-9a-f]{12}$/.test(n) && existsSync(join(dir, n, jobFiles.record)));
+  }
+
+  /** All jobs, newest first. */
+  list(): JobRecord[] {
+    const out: JobRecord[] = [];
+    for (const id of this.ids()) {
+      try {
+        out.push(this.read(id));
+      } catch {
+        // a record being removed concurrently
+      }
+    }
+    return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  }
+
+  /** Resolves an id or a unique prefix of one, or a job name. */
+  resolve(ref: string): string {
+    if (!ref) throw new UserError('no job id given', ExitCode.Usage);
+    const ids = this.ids();
+    if (ids.includes(ref)) return ref;
+    const matches = ids.filter((id) => id.startsWith(ref));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1) throw new UserError(`job id "${ref}" is ambiguous: ${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', …' : ''}`, ExitCode.Usage);
+    const named = ids.filter((id) => {
+      try {
+        return this.readRaw(id).name === ref;
+      } catch {
+        return false;
+      }
+    });
+    if (named.length === 1) return named[0]!;
+    if (named.length > 1) throw new UserError(`more than one job is named "${ref}"; use its id`, ExitCode.Usage);
+    throw new UserError(`no job "${ref}" (rnx job list --all shows them)`, ExitCode.NotFound);
+  }
+
+  remove(id: string): void {
+    rmSync(this.dir(id), { recursive: true, force: true });
+  }
+}
+
+/** Whether the launcher or the job's PID 1 still runs, checking the pid really belongs to this job. */
+export function jobProcessAlive(record: JobRecord): boolean {
+  for (const pid of [record.launcherPid, record.jobPid]) {
+    if (!pid) continue;
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (argv.includes(`\0--job-id\0${record.id}\0`) || argv.includes(`--job-id=${record.id}`)) return true;
+    } catch {
+      // gone
+    }
+  }
+  return false;
+}
+
+/** The last line rnx-launch wrote about itself into the job's output. */
+export function lastLauncherMessage(outputFile: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(outputFile, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const len = Math.min(size, 64 * 1024);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, size - len);
+    const lines = buf.toString('utf8').split('\n').filter((l) => l.startsWith('rnx-launch: '));
+    return lines.at(-1);
+  } finally {
+    closeSync(fd);
+  }
+}

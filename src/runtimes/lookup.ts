@@ -1,0 +1,28 @@
+// Cheap lookups of installed runtimes (no YAML parsing): used on the job path.
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode, UserError } from '../util/errors.js';
+import { runtimeNameProblem } from './names.js';
+import { storeLayout } from './paths.js';
+
+export function listRuntimeNames(root: string): string[] {
+  const dir = storeLayout.runtimesDir(root);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => runtimeNameProblem(n) === undefined)
+    .filter((n) => lstatSync(join(dir, n)).isDirectory())
+    .sort();
+}
+
+/** Returns the runtime's directory, or throws a NotFound UserError naming the installed runtimes. */
+export function requireInstalled(root: string, name: string): string {
+  const problem = runtimeNameProblem(name);
+  if (problem) throw new UserError(problem, ExitCode.Usage);
+  const path = storeLayout.runtimeDir(root, name);
+  if (!existsSync(path)) {
+    const names = listRuntimeNames(root);
+    const hint = names.length ? `installed: ${names.join(', ')}` : 'no runtimes are installed (rnx runtime install NAME)';
+    throw new UserError(`unknown runtime "${name}"; ${hint}`, ExitCode.NotFound);
+  }
+  return path;
+}
