@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rnx, RNX_BIN } from '../support/cli.js';
+import { installBusyboxRuntime, removeRuntime, runtimeInstalled, tempStateDir } from '../support/runtimes.js';
+
+const RT = 'rnx-test-jobs';
+let state: string;
+let env: Record<string, string>;
+const run = (args: string[], extra: { timeoutMs?: number; asUid?: number } = {}) => rnx(args, { env, ...extra });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitState(id: string, want: RegExp, ms = 20_000): Promise<Record<string, unknown>> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const rec = JSON.parse(run(['job', 'status', id, '--json']).stdout);
+    if (want.test(rec.state) || Date.now() > until) return rec;
+    await sleep(200);
+  }
+}
+
+beforeAll(() => {
+  installBusyboxRuntime(RT, 'environment:\n  GREETING: hello\n');
+  state = tempStateDir();
+  env = { RNX_STATE_DIR: state, RNX_ROOT: '/opt/rnx' };
+});
+afterAll(() => {
+  removeRuntime(RT);
+  rmSync(state, { recursive: true, force: true });
+});
+
+describe('rnx job run (foreground)', () => {
+  it.each([
+    [['true'], 0],
+    [['false'], 1],
+    [['sh', '-c', 'exit 42'], 42],
+    [['sh', '-c', 'kill -TERM $$'], 143],
+    [['sh', '-c', 'kill -KILL $$'], 137],
+  ])('%j exits %i', (cmd, code) => {
+    const r = run(['job', 'run', `--runtime=${RT}`, ...cmd]);
+    expect(r.code).toBe(code);
+  });
+
+  it('passes the command\'s own flags through and sees the runtime environment', () => {
+    const r = run(['job', 'run', `--runtime=${RT}`, 'sh', '-c', 'echo "$GREETING $1 $PATH"', 'x', '--memory']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^hello --memory \//);
+  });
+
+  it('a command missing in the runtime exits 127 and says so', () => {
+    const r = run(['job', 'run', `--runtime=${RT}`, 'python', '-c', 'print(1)']);
+    expect(r.code).toBe(127);
+    expect(r.stderr).toContain(`python: command not found in runtime ${RT}`);
+  });
+
+  it('delivers the complete output in order, to the terminal and the record', () => {
+    const r = run(['job', 'run', `--runtime=${RT}`, '--name', 'seq', 'seq', '1', '200000']);
+    expect(r.code).toBe(0);
+    const expected = Array.from({ length: 200000 }, (_, i) => String(i + 1)).join('\n') + '\n';
+    expect(r.stdout === expected).toBe(true);
+    expect(run(['job', 'logs', 'seq']).stdout === expected).toBe(true);
+    const rec = JSON.parse(run(['job', 'status', 'seq', '--json']).stdout);
+    expect(rec).toMatchObject({ state: 'exited', exitCode: 0, runtime: RT, runtimeVersion: '1', command: ['seq', '1', '200000'] });
+    expect(rec.usage.wallUsec).toBeGreaterThan(0);
+  });
+
+  it('mounts --workdir read-write and keeps the tree read-only', () => {
+    const wd = mkdtempSync(join(tmpdir(), 'rnx-wd-'));
+    const r = run(['job', 'run', `--runtime=${RT}`, '--workdir', wd, 'sh', '-c', 'echo hi > /work/out && touch /bin/x; echo rc=$?']);
+    expect(r.stdout).toContain('rc=1');
+    expect(readFileSync(join(wd, 'out'), 'utf8')).toBe('hi\n');
+    rmSync(wd, { recursive: true });
+  });
+
+  it('timeout ends the job as timed-out with 137', async () => {
+    const r = run(['job', 'run', `--runtime=${RT}`, '--name', 'slow', '--timeout', '1s', 'sleep', '30']);
+    expect(r.code).toBe(137);
+    expect(r.stderr).toMatch(/timeout/);
+    expect((await waitState('slow', /./)).state).toBe('timed-out');
+  });
+
+  it('a memory hog is OOM-killed and recorded as oom', async () => {
+    const r = run(['job', 'run', `--runtime=${RT}`, '--name', 'hog', '--memory', '32M', 'sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo survived']);
+    expect(r.code).toBe(137);
+    expect(r.stdout).not.toContain('survived');
+    expect(r.stderr).toMatch(/out of memory/);
+    expect((await waitState('hog', /./)).state).toBe('oom');
+  });
+});
+
+describe('background jobs', () => {
+  it('detach prints the id; logs -f follows until the end', async () => {
+    const r = run(['job', 'run', `--runtime=${RT}`, '-d', 'sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.4; done']);
+    expect(r.code).toBe(0);
+    const id = r.stdout.trim();
+    expect(id).toMatch(/^[0-9a-f]{12}$/);
+    expect(run(['job', 'list']).stdout).toContain(id);
+    const logs = run(['job', 'logs', id.slice(0, 6), '-f']);
+    expect(logs.stdout).toBe('line1\nline2\nline3\n');
+    expect((await waitState(id, /./)).state).toBe('exited');
+    expect(run(['job', 'list']).stdout).not.toContain(id);
+    expect(run(['job', 'list', '--all']).stdout).toContain(id);
+  });
+
+  it('stop ends a running job as stopped; rm refuses a running job and removes a finished one', async () => {
+    const id = run(['job', 'run', `--runtime=${RT}`, '-d', 'sleep', '300']).stdout.trim();
+    expect(run(['job', 'rm', id]).code).toBe(6);
+    const stop = run(['job', 'stop', id, '--grace', '2s']);
+    expect(stop.stdout).toMatch(/stopped/);
+    expect((await waitState(id, /./)).state).toBe('stopped');
+    expect(run(['job', 'rm', id]).code).toBe(0);
+    expect(run(['job', 'status', id]).code).toBe(3);
+  });
+
+  it('a SIGTERM-ignoring job is killed after the grace period', async () => {
+    const id = run(['job', 'run', `--runtime=${RT}`, '-d', 'sh', '-c', 'trap "" TERM; while :; do sleep 1; done']).stdout.trim();
+    await sleep(500);
+    const t0 = Date.now();
+    run(['job', 'stop', id, '--grace', '1s']);
+    expect(Date.now() - t0).toBeLessThan(8000);
+    const rec = await waitState(id, /./);
+    expect(rec.state).toBe('stopped');
+  });
+
+  it('stats move when the job works: CPU for a busy loop, memory for an allocation', async () => {
+    const cpuId = run(['job', 'run', `--runtime=${RT}`, '-d', '--timeout', '20s', 'sh', '-c', 'while :; do :; done']).stdout.trim();
+    const memId = run(['job', 'run', `--runtime=${RT}`, '-d', '--timeout', '20s', 'sh', '-c', 'x=$(head -c 60000000 /dev/zero | tr "\\0" a); sleep 30']).stdout.trim();
+    await sleep(2500);
+    const cpu = JSON.parse(run(['job', 'stats', cpuId, '--json']).stdout);
+    expect(cpu.state).toBe('running');
+    expect(cpu.cpuPercent).toBeGreaterThan(50);
+    const mem = JSON.parse(run(['job', 'stats', memId, '--json']).stdout);
+    expect(mem.memoryCurrent).toBeGreaterThan(50_000_000);
+    expect(run(['job', 'stats', cpuId]).stdout).toMatch(/cpu:\s+\d+\.\d% of a core/);
+    run(['job', 'stop', cpuId, '--grace', '1s']);
+    run(['job', 'stop', memId, '--grace', '1s']);
+    const fin = JSON.parse(run(['job', 'stats', cpuId, '--json']).stdout);
+    expect(fin.state).toBe('stopped');
+    expect(fin.cpuUsec).toBeGreaterThan(1_000_000);
+  });
+
+  it('the record completes with all output when the rnx process is killed with SIGKILL', async () => {
+    const child = spawn(process.execPath, [RNX_BIN, 'job', 'run', `--runtime=${RT}`, '--name', 'victim', 'sh', '-c', 'echo before; sleep 2; echo after'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let seen = '';
+    await new Promise<void>((resolve) => child.stdout.on('data', (c) => ((seen += c), seen.includes('before') && resolve())));
+    child.kill('SIGKILL');
+    const rec = await waitState('victim', /^(?!running)/);
+    expect(rec.state).not.toBe('running');
+    expect(run(['job', 'logs', 'victim']).stdout).toContain('before\n');
+    expect(rec.endedAt).toBeTruthy();
+  });
+});
+
+describe('bad input gets a one-line error', () => {
+  it.each([
+    [['--runtime=nope', 'true'], /unknown runtime "nope"; installed: .*rnx-test-jobs/, 3],
+    [[`--runtime=${RT}`, '--memory', '512X', 'true'], /invalid memory limit "512X"/, 2],
+    [[`--runtime=${RT}`, '--memory', '-1', 'true'], /invalid memory limit "-1"/, 2],
+    [[`--runtime=${RT}`, '--cpu', '150%', 'true'], /invalid CPU limit "150%"/, 2],
+    [[`--runtime=${RT}`, '--pids', '-1', 'true'], /invalid pids limit/, 2],
+    [[`--runtime=${RT}`, '--timeout', 'soon', 'true'], /invalid timeout/, 2],
+    [[`--runtime=${RT}`, '--workdir', '/nonexistent-dir', 'true'], /workdir \/nonexistent-dir does not exist/, 2],
+    [[`--runtime=${RT}`, '--memory', '100000G', 'true'], /maximum|above|exceeds/i, 125],
+  ])('%j', (args, message, code) => {
+    const r = run(['job', 'run', ...args]);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.code).toBe(code);
+  });
+
+  it('an unreadable workdir', () => {
+    const wd = mkdtempSync(join(tmpdir(), 'rnx-wd-'));
+    chmodSync(wd, 0o700);
+    const r = run(['job', 'run', `--runtime=${RT}`, '--workdir', wd, 'true'], { asUid: 65534 });
+    expect(r.stderr).toMatch(/not readable and writable by you/);
+    rmSync(wd, { recursive: true });
+  });
+
+  it('unknown and ambiguous job ids', () => {
+    for (const id of ['feed00000001', 'feed00000002']) {
+      mkdirSync(join(state, 'jobs', id), { recursive: true });
+      const rec = { id, runtime: RT, command: ['true'], limits: { network: 'none' }, env: {}, user: 'root', uid: 0, detached: false, createdAt: new Date().toISOString(), state: 'exited', exitCode: 0, oom: false, timedOut: false };
+      writeFileSync(join(state, 'jobs', id, 'record.json'), JSON.stringify(rec));
+    }
+    const unknown = run(['job', 'status', 'zzzz']);
+    expect(unknown.stderr).toBe('rnx: no job "zzzz" (rnx job list --all shows them)\n');
+    expect(unknown.code).toBe(3);
+    const ambiguous = run(['job', 'status', 'feed']);
+    expect(ambiguous.stderr).toMatch(/job id "feed" is ambiguous: feed00000001, feed00000002/);
+    expect(JSON.parse(run(['job', 'status', 'feed00000002', '--json']).stdout).id).toBe('feed00000002');
+  });
+
+  it.each(['run', 'list', 'status', 'logs', 'stats', 'stop', 'rm'])('job %s --help', (c) => {
+    const r = run(['job', c, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: rnx job /);
+  });
+});
+
+describe('headline examples (when their runtimes are installed)', () => {
+  it.skipIf(!runtimeInstalled('python-3.11-ml'))('python-3.11-ml imports torch', () => {
+    const r = run(['job', 'run', '--runtime=python-3.11-ml', 'python', '-c', 'import torch; print(torch.__version__)'], { timeoutMs: 120_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^1\.13\./);
+  });
+  it.skipIf(!runtimeInstalled('python-2.7-legacy'))('python-2.7-legacy prints with Python 2 syntax', () => {
+    const r = run(['job', 'run', '--runtime=python-2.7-legacy', 'python', '-c', "print 'Hello from Python 2'"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Hello from Python 2\n');
+  });
+});
+
