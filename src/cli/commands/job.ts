@@ -1,31 +1,28 @@
 import { Command, Option } from 'commander';
 import { storeRoot } from '../context.js';
+import { RUN_OPTIONS } from '../run-options.js';
 
-const collect = (value: string, prev: string[]) => [...prev, value];
 
 export function registerJobCommands(program: Command): Command {
   const job = program.command('job').description('run jobs in runtimes, watch them, stop them, read their output').enablePositionalOptions();
 
-  job
+  const run = job
     .command('run')
     .description('run COMMAND inside a runtime (options after COMMAND belong to COMMAND)')
-    .requiredOption('--runtime <name>', 'installed runtime to run in')
-    .option('--name <name>', 'a name for the job')
-    .option('--memory <size>', 'memory limit, e.g. 512M or 2G')
-    .option('--cpu <percent>', 'CPU limit in percent of one core, e.g. 50 or 200')
-    .option('--pids <n>', 'maximum number of processes')
-    .option('--cores <list>', 'CPUs the job may use, e.g. 0-1,3')
-    .addOption(new Option('--network <mode>', 'network access').choices(['none', 'host']).default('none'))
-    .option('--workdir <dir>', 'host directory mounted read-write at the runtime\'s workdir')
-    .option('-e, --env <KEY=VALUE>', 'environment variable for the job (repeatable)', collect, [])
-    .option('--timeout <duration>', 'stop the job after this long, e.g. 30s, 10m, 2h')
-    .option('-d, --detach', 'start in the background, print the job id and return')
     .argument('<command...>', 'command and its arguments')
     .passThroughOptions()
-    .action(async (command: string[], opts: RunCliOptions, cmd: Command) => {
-      const { runJobCommand } = await import('../job-run.js');
-      process.exitCode = await runJobCommand(storeRoot(cmd), command, opts);
+    .action(() => {
+      // main.ts parses and runs `job run` itself (see run-options.ts); commander only prints its help.
+      throw new Error('job run reached commander');
     });
+  for (const o of RUN_OPTIONS) {
+    const flags = `${o.short ? `-${o.short}, ` : ''}--${o.long}${o.value ? ` <${o.value}>` : ''}`;
+    const opt = new Option(flags, o.description);
+    if (o.choices) opt.choices(o.choices);
+    if (o.default) opt.default(o.default);
+    if (o.multiple) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+    run.addOption(o.long === 'runtime' ? opt.makeOptionMandatory() : opt);
+  }
 
   job
     .command('list')
