@@ -1,0 +1,373 @@
+/* cgroup.c: one cgroup per job under a root-owned parent "rnx"; cgroup v1 (incl. hybrid) and v2. */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CG_BASE "/sys/fs/cgroup"
+#define CPU_PERIOD 100000ULL
+
+const char *const cg_names[CG_NCTL] = { "memory", "pids", "cpu", "cpuacct", "cpuset", "freezer" };
+
+static char g_v2_root[64];
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+int cg_detect_v2(void)
+{
+    struct statfs sf;
+    if (statfs(CG_BASE, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
+        snprintf(g_v2_root, sizeof g_v2_root, "%s", CG_BASE);
+        return 1;
+    }
+    if (statfs(CG_BASE "/memory", &sf) == 0 && sf.f_type == CGROUP_SUPER_MAGIC) return 0;
+    if (statfs(CG_BASE "/unified", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
+        snprintf(g_v2_root, sizeof g_v2_root, "%s", CG_BASE "/unified");
+        return 1;
+    }
+    fail("no usable cgroup hierarchy under %s", CG_BASE);
+}
+
+/* fill paths; v1 controllers sharing one hierarchy (e.g. cpu,cpuacct co-mounted) become aliases */
+void cg_paths_for(struct cgroup *cg, int v2, const char *job_id)
+{
+    memset(cg, 0, sizeof *cg);
+    cg->v2 = v2;
+    snprintf(cg->job_id, sizeof cg->job_id, "%s", job_id);
+    if (v2) {
+        if (!g_v2_root[0]) (void)cg_detect_v2();
+        snprintf(cg->ctl[0].path, MAX_PATH_LEN, "%s/rnx/%s", g_v2_root, job_id);
+        cg->ctl[0].alias = -1;
+        return;
+    }
+    dev_t devs[CG_NCTL];
+    for (int i = 0; i < CG_NCTL; i++) {
+        char base[128];
+        struct stat st;
+        snprintf(base, sizeof base, CG_BASE "/%s", cg_names[i]);
+        cg->ctl[i].alias = -1;
+        devs[i] = 0;
+        struct statfs sf;
+        if (stat(base, &st) < 0 || statfs(base, &sf) < 0 || sf.f_type != CGROUP_SUPER_MAGIC) {
+            cg->ctl[i].alias = -2;   /* controller not available */
+            continue;
+        }
+        devs[i] = st.st_dev;
+        for (int j = 0; j < i; j++)
+            if (cg->ctl[j].alias == -1 && devs[j] == st.st_dev) { cg->ctl[i].alias = j; break; }
+        snprintf(cg->ctl[i].path, MAX_PATH_LEN, "%s/rnx/%s", base, job_id);
+    }
+}
+
+static const char *ctl_path(const struct cgroup *cg, int i)
+{
+    if (cg->v2) return cg->ctl[0].path;
+    int a = cg->ctl[i].alias;
+    return a >= 0 ? cg->ctl[a].path : cg->ctl[i].path;
+}
+
+static int cg_write(const char *dir, const char *file, const char *val)
+{
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return -1;
+    int rc = write_file_at(dfd, file, val);
+    int e = errno;
+    close(dfd);
+    errno = e;
+    return rc;
+}
+
+static int cg_read(const char *dir, const char *file, char *buf, size_t size)
+{
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return -1;
+    int rc = read_file_at(dfd, file, buf, size);
+    close(dfd);
+    return rc;
+}
+
+static void must_write(int dfd, const char *file, const char *val)
+{
+    if (write_file_at(dfd, file, val) < 0) fail_errno("cannot set cgroup %s to %s", file, val);
+}
+
+static uint64_t keyed_value(const char *text, const char *key)
+{
+    size_t kl = strlen(key);
+    const char *p = text;
+    while (p && *p) {
+        if (strncmp(p, key, kl) == 0 && p[kl] == ' ') return strtoull(p + kl + 1, NULL, 10);
+        p = strchr(p, '\n');
+        if (p) p++;
+    }
+    return 0;
+}
+
+static void v2_enable(int dfd, const char *available)
+{
+    static const char *const want[] = { "memory", "pids", "cpu", "cpuset" };
+    char cur[512];
+    if (read_file_at(dfd, "cgroup.subtree_control", cur, sizeof cur) < 0) cur[0] = '\0';
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char tok[32];
+        snprintf(tok, sizeof tok, " %s ", want[i]);
+        char padded_av[600], padded_cur[600];
+        snprintf(padded_av, sizeof padded_av, " %s ", available);
+        snprintf(padded_cur, sizeof padded_cur, " %s ", cur);
+        for (char *q = padded_av; *q; q++) if (*q == '\n') *q = ' ';
+        for (char *q = padded_cur; *q; q++) if (*q == '\n') *q = ' ';
+        if (!strstr(padded_av, tok) || strstr(padded_cur, tok)) continue;
+        snprintf(tok, sizeof tok, "+%s", want[i]);
+        (void)write_file_at(dfd, "cgroup.subtree_control", tok);
+    }
+}
+
+static void create_v2(struct cgroup *cg, const struct cg_limits *l)
+{
+    char buf[128];
+    int root = open(g_v2_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0) fail_errno("cannot open %s", g_v2_root);
+    char avail[512];
+    if (read_file_at(root, "cgroup.controllers", avail, sizeof avail) < 0) avail[0] = '\0';
+    v2_enable(root, avail);
+    int rnx = ensure_trusted_dir(root, "rnx", "cgroup parent rnx");
+    close(root);
+    v2_enable(rnx, avail);
+    if (mkdirat(rnx, cg->job_id, 0755) < 0) {
+        if (errno == EEXIST) fail("job id '%s' is already in use", cg->job_id);
+        fail_errno("cannot create cgroup %s", cg->ctl[0].path);
+    }
+    cg->ctl[0].used = 1;
+    int job = openat(rnx, cg->job_id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    close(rnx);
+    if (job < 0) fail_errno("cannot open cgroup %s", cg->ctl[0].path);
+    if (l->memory) {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)l->memory);
+        must_write(job, "memory.max", buf);
+        if (faccessat(job, "memory.swap.max", F_OK, AT_SYMLINK_NOFOLLOW) == 0) must_write(job, "memory.swap.max", "0");
+    }
+    if (l->pids) {
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)l->pids);
+        must_write(job, "pids.max", buf);
+    }
+    if (l->cpu) {
+        snprintf(buf, sizeof buf, "%llu %llu", (unsigned long long)(l->cpu * CPU_PERIOD / 100), CPU_PERIOD);
+        must_write(job, "cpu.max", buf);
+    }
+    if (l->cores) must_write(job, "cpuset.cpus", l->cores);
+    close(job);
+}
+
+static void create_v1(struct cgroup *cg, const struct cg_limits *l)
+{
+    char buf[128];
+    int need[CG_NCTL] = { 0 };
+    need[CG_MEMORY] = need[CG_PIDS] = need[CG_CPUACCT] = need[CG_FREEZER] = 1;
+    need[CG_CPU] = l->cpu != 0;
+    need[CG_CPUSET] = l->cores != NULL;
+    for (int i = 0; i < CG_NCTL; i++) {
+        if (!need[i]) continue;
+        if (cg->ctl[i].alias == -2) fail("cgroup v1 controller '%s' is not mounted under %s", cg_names[i], CG_BASE);
+        if (cg->ctl[i].alias >= 0) need[cg->ctl[i].alias] = 1;   /* the co-mounted owner holds the directory */
+    }
+    for (int i = 0; i < CG_NCTL; i++) {
+        if (!need[i] || cg->ctl[i].alias != -1) continue;
+        char base[128];
+        snprintf(base, sizeof base, CG_BASE "/%s", cg_names[i]);
+        int bfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (bfd < 0) fail_errno("cannot open %s", base);
+        int rnx = ensure_trusted_dir(bfd, "rnx", "cgroup parent rnx");
+        if (i == CG_CPUSET) {
+            char v[MAX_CORES_LEN];
+            for (int k = 0; k < 2; k++) {
+                const char *f = k ? "cpuset.mems" : "cpuset.cpus";
+                if (read_file_at(rnx, f, v, sizeof v) < 0 || v[0] == '\0' || v[0] == '\n') {
+                    if (read_file_at(bfd, f, v, sizeof v) < 0) fail_errno("cannot read %s/%s", base, f);
+                    if (write_file_at(rnx, f, v) < 0) fail_errno("cannot set %s/rnx/%s", base, f);
+                }
+            }
+        }
+        close(bfd);
+        if (mkdirat(rnx, cg->job_id, 0755) < 0) {
+            if (errno == EEXIST) fail("job id '%s' is already in use", cg->job_id);
+            fail_errno("cannot create cgroup %s", cg->ctl[i].path);
+        }
+        cg->ctl[i].used = 1;
+        int job = openat(rnx, cg->job_id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (job < 0) fail_errno("cannot open cgroup %s", cg->ctl[i].path);
+        switch (i) {
+        case CG_MEMORY:
+            if (l->memory) {
+                snprintf(buf, sizeof buf, "%llu", (unsigned long long)l->memory);
+                must_write(job, "memory.limit_in_bytes", buf);
+                /* swap accounting present: limit memory+swap to the same value, so the job cannot swap */
+                if (faccessat(job, "memory.memsw.limit_in_bytes", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                    must_write(job, "memory.memsw.limit_in_bytes", buf);
+            }
+            break;
+        case CG_PIDS:
+            if (l->pids) {
+                snprintf(buf, sizeof buf, "%llu", (unsigned long long)l->pids);
+                must_write(job, "pids.max", buf);
+            }
+            break;
+        case CG_CPUSET: {
+            char mems[MAX_CORES_LEN];
+            if (read_file_at(rnx, "cpuset.mems", mems, sizeof mems) < 0) fail_errno("cannot read cpuset.mems");
+            if (write_file_at(job, "cpuset.cpus", l->cores) < 0) fail_errno("cannot use cores %s", l->cores);
+            must_write(job, "cpuset.mems", mems);
+            break;
+        }
+        default:
+            break;
+        }
+        /* co-mounted controllers (e.g. cpu,cpuacct) are configured on the same directory */
+        for (int j = 0; j < CG_NCTL; j++) {
+            if (j != i && cg->ctl[j].alias != i) continue;
+            if (j == CG_CPU && l->cpu) {
+                must_write(job, "cpu.cfs_period_us", "100000");
+                snprintf(buf, sizeof buf, "%llu", (unsigned long long)(l->cpu * CPU_PERIOD / 100));
+                must_write(job, "cpu.cfs_quota_us", buf);
+            }
+        }
+        close(job);
+        close(rnx);
+    }
+    for (int i = 0; i < CG_NCTL; i++)
+        if (cg->ctl[i].alias >= 0 && cg->ctl[cg->ctl[i].alias].used && need[i]) cg->ctl[i].used = 1;
+}
+
+void cg_create(struct cgroup *cg, const char *job_id, const struct cg_limits *l)
+{
+    cg_paths_for(cg, cg_detect_v2(), job_id);
+    if (cg->v2) create_v2(cg, l);
+    else create_v1(cg, l);
+}
+
+void cg_attach(const struct cgroup *cg, pid_t pid)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d", (int)pid);
+    for (int i = 0; i < CG_NCTL; i++) {
+        if (!cg->ctl[i].used || cg->ctl[i].alias >= 0) continue;
+        if (cg_write(cg->ctl[i].path, "cgroup.procs", buf) < 0) fail_errno("cannot join cgroup %s", cg->ctl[i].path);
+        if (cg->v2) break;
+    }
+}
+
+void cg_stats(const struct cgroup *cg, struct cg_stats *st)
+{
+    char buf[4096];
+    memset(st, 0, sizeof *st);
+    if (cg->v2) {
+        const char *p = cg->ctl[0].path;
+        if (cg_read(p, "cpu.stat", buf, sizeof buf) >= 0) st->cpu_usec = keyed_value(buf, "usage_usec");
+        if (cg_read(p, "memory.peak", buf, sizeof buf) >= 0 || cg_read(p, "memory.current", buf, sizeof buf) >= 0)
+            st->peak_memory = strtoull(buf, NULL, 10);
+        if (cg_read(p, "memory.events", buf, sizeof buf) >= 0) st->oom_kills = keyed_value(buf, "oom_kill");
+        return;
+    }
+    if (cg->ctl[CG_CPUACCT].used && cg_read(ctl_path(cg, CG_CPUACCT), "cpuacct.usage", buf, sizeof buf) >= 0)
+        st->cpu_usec = strtoull(buf, NULL, 10) / 1000;
+    if (cg->ctl[CG_MEMORY].used) {
+        const char *p = ctl_path(cg, CG_MEMORY);
+        if (cg_read(p, "memory.max_usage_in_bytes", buf, sizeof buf) >= 0) st->peak_memory = strtoull(buf, NULL, 10);
+        if (cg_read(p, "memory.oom_control", buf, sizeof buf) >= 0) st->oom_kills = keyed_value(buf, "oom_kill");
+    }
+}
+
+/* pids listed in a cgroup.procs file; returns count, 0 if empty or missing */
+static int read_pids(const char *dir, pid_t *pids, int max)
+{
+    static char buf[65536];
+    if (cg_read(dir, "cgroup.procs", buf, sizeof buf) < 0) return 0;
+    int n = 0;
+    for (char *p = buf; *p && n < max;) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p) break;
+        if (v > 0) pids[n++] = (pid_t)v;
+        p = end;
+        while (*p == '\n') p++;
+    }
+    return n;
+}
+
+static int wait_state(const char *dir, const char *file, const char *key, const char *want)
+{
+    char buf[512];
+    for (int i = 0; i < 500; i++) {
+        if (cg_read(dir, file, buf, sizeof buf) < 0) return -1;
+        if (key ? (keyed_value(buf, key) == strtoull(want, NULL, 10)) : strncmp(buf, want, strlen(want)) == 0) return 0;
+        sleep_ms(1);
+    }
+    return -1;
+}
+
+void cg_signal_all(const struct cgroup *cg, int sig)
+{
+    static pid_t pids[32768];
+    if (cg->v2) {
+        const char *p = cg->ctl[0].path;
+        if (sig == SIGKILL && cg_write(p, "cgroup.kill", "1") == 0) return;
+        int frozen = cg_write(p, "cgroup.freeze", "1") == 0 && wait_state(p, "cgroup.events", "frozen", "1") == 0;
+        int n = read_pids(p, pids, 32768);
+        for (int i = 0; i < n; i++) kill(pids[i], sig);
+        if (frozen || sig != SIGKILL) (void)cg_write(p, "cgroup.freeze", "0");
+        return;
+    }
+    const char *p = NULL;
+    int frozen = 0;
+    if (cg->ctl[CG_FREEZER].used) {
+        p = ctl_path(cg, CG_FREEZER);
+        frozen = cg_write(p, "freezer.state", "FROZEN") == 0 && wait_state(p, "freezer.state", NULL, "FROZEN") == 0;
+    } else if (cg->ctl[CG_PIDS].used) {
+        p = ctl_path(cg, CG_PIDS);
+    }
+    if (!p) return;
+    int n = read_pids(p, pids, 32768);
+    for (int i = 0; i < n; i++) kill(pids[i], sig);
+    if (cg->ctl[CG_FREEZER].used) (void)cg_write(p, "freezer.state", "THAWED");
+    (void)frozen;
+}
+
+static int any_procs(const struct cgroup *cg)
+{
+    pid_t one[1];
+    for (int i = 0; i < CG_NCTL; i++) {
+        if (!cg->ctl[i].used || cg->ctl[i].alias >= 0) continue;
+        if (read_pids(cg->ctl[i].path, one, 1) > 0) return 1;
+        if (cg->v2) break;
+    }
+    return 0;
+}
+
+void cg_destroy(const struct cgroup *cg)
+{
+    for (int round = 0; round < 3 && any_procs(cg); round++) {
+        cg_signal_all(cg, SIGKILL);
+        for (int i = 0; i < 200 && any_procs(cg); i++) sleep_ms(2);
+    }
+    for (int i = 0; i < CG_NCTL; i++) {
+        if (!cg->ctl[i].used || cg->ctl[i].alias >= 0) continue;
+        for (int tries = 0; tries < 500; tries++) {
+            if (rmdir(cg->ctl[i].path) == 0 || errno == ENOENT) break;
+            if (errno != EBUSY) { warnx_("cannot remove cgroup %s: %s", cg->ctl[i].path, strerror(errno)); break; }
+            sleep_ms(2);
+        }
+        if (cg->v2) break;
+    }
+}

@@ -1,0 +1,11 @@
+#ifndef RNX_EVENTS_H
+#define RNX_EVENTS_H
+#include "launcher.h"
+
+struct exit_info {
+    int code, signal, oom, timed_out;
+    uint64_t cpu_usec, peak_memory, wall_usec;
+};
+void emit_started(int fd, const char *job_id, pid_t pid, const struct cgroup *cg);
+void emit_exited(int fd, const char *job_id, const struct exit_info *x);
+#endif

@@ -1,0 +1,83 @@
+/* init.c: the job's PID 1. Forks the command, drops its own privileges, forwards signals to the command,
+ * reaps every process until ECHILD and reports the command's wait status to the supervisor. */
+#include "launcher.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+__attribute__((noreturn)) static void exec_command(const struct init_args *a)
+{
+    drop_privileges(a->cr);
+    if (chdir(a->cwd) < 0 && chdir("/") < 0) fail_errno("chdir");
+    reset_signals();
+    environ = a->envp;
+    /* nothing but 0/1/2 survives exec (err_fd is close-on-exec: EOF tells the supervisor we exec'd) */
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail_errno("close_range");
+    install_seccomp();
+    execvp(a->argv[0], a->argv);
+    int e = errno;
+    /* after this point the launcher has done its job: report like a shell does */
+    g_report_fd = -1;
+    char msg[256];
+    snprintf(msg, sizeof msg, "rnx-launch: %.100s: %s\n", a->argv[0],
+             e == ENOENT ? "command not found in the runtime" : strerror(e));
+    (void)write_all(2, msg, strlen(msg));
+    _exit(e == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC);
+}
+
+void run_init(const struct init_args *a)
+{
+    pid_t child = fork();
+    if (child < 0) fail_errno("fork");
+    if (child == 0) exec_command(a);
+    close(a->err_fd);
+    g_report_fd = -1;
+
+    /* PID 1 keeps nothing of root either */
+    drop_privileges(a->cr);
+    /* the drop cleared the parent-death signal: set it again, then make sure the supervisor did not die
+     * in between (its end of the life pipe is closed if it did) */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) _exit(EXIT_REFUSED);
+    struct pollfd pfd = { a->life_fd, POLLIN, 0 };
+    if (poll(&pfd, 1, 0) != 0) { kill(-1, SIGKILL); _exit(137); }
+    install_seccomp();
+
+    sigset_t set;
+    sigemptyset(&set);
+    int fwd[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD };
+    for (size_t i = 0; i < sizeof fwd / sizeof fwd[0]; i++) sigaddset(&set, fwd[i]);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+
+    int status = 0, done = 0;
+    while (!done) {
+        siginfo_t si;
+        int sig = sigwaitinfo(&set, &si);
+        if (sig < 0) continue;
+        if (sig == SIGCHLD) {
+            int st;
+            pid_t p;
+            while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+                if (p == child) { status = st; done = 1; }
+            if (p < 0 && errno == ECHILD && !done) { done = 1; status = 0; }
+            continue;
+        }
+        /* with --interactive the terminal already delivers ^C / ^\ to the command */
+        if (a->interactive && (sig == SIGINT || sig == SIGQUIT)) continue;
+        kill(child, sig);
+    }
+    /* the command is gone: end whatever it left behind, and reap everything */
+    kill(-1, SIGKILL);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR) {}
+    (void)write_all(a->result_fd, &status, sizeof status);
+    if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) _exit(128 + WTERMSIG(status));
+    _exit(EXIT_REFUSED);
+}

@@ -1,0 +1,421 @@
+/* main.c: rnx-launch entry point. Validates everything as the caller asked, sets up the job's cgroup,
+ * starts the job's PID 1 in fresh namespaces, supervises it, reports and cleans up.
+ *
+ * Processes:  caller -> launcher (supervisor, stays root, non-dumpable)
+ *                         -> PID 1 of the job (root while it builds the filesystem, then the caller)
+ *                              -> the command (the caller, no capabilities, seccomp)
+ * With --detach the supervisor is a grandchild in its own session; the first process waits until the
+ * job has started (exit 0) or failed (exit 125). */
+#include "launcher.h"
+#include "events.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static struct creds g_cr;
+static struct cgroup g_cg;
+static char g_job_id[MAX_JOB_ID + 1];
+static int g_reg_made;
+static pid_t g_pid1 = -1;
+static int g_detach_fd = -1;
+static char g_term[80];
+static char *g_envp[2 * MAX_ENV + 8];
+static size_t g_nenv;
+static char g_env_store[3][128];
+
+static void cleanup(void)
+{
+    if (g_pid1 > 0) {
+        kill(g_pid1, SIGKILL);
+        while (waitpid(g_pid1, NULL, 0) < 0 && errno == EINTR) {}
+        g_pid1 = -1;
+    }
+    cg_destroy(&g_cg);
+    if (g_reg_made) reg_remove(g_job_id);
+    g_reg_made = 0;
+}
+
+/* a closed 0/1/2 would let the next open() land there: reopen them on /dev/null first thing */
+static void fix_std_fds(void)
+{
+    for (int fd = 0; fd < 3; fd++) {
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int n = open("/dev/null", O_RDWR);
+            if (n != fd) _exit(EXIT_REFUSED);
+        }
+    }
+}
+
+static void close_inherited(int keep)
+{
+    if (keep < 0) {
+        close_range(3, ~0U, 0);
+    } else {
+        if (keep > 3) close_range(3, (unsigned)keep - 1, 0);
+        close_range((unsigned)keep + 1, ~0U, 0);
+    }
+}
+
+static void close_all_except(const int *keep, size_t n)
+{
+    /* close every fd >= 3 that is not listed */
+    unsigned lo = 3;
+    for (;;) {
+        unsigned next = ~0U;
+        for (size_t i = 0; i < n; i++)
+            if (keep[i] >= (int)lo && (unsigned)keep[i] < next) next = (unsigned)keep[i];
+        if (next == ~0U) { close_range(lo, ~0U, 0); return; }
+        if (next > lo) close_range(lo, next - 1, 0);
+        lo = next + 1;
+    }
+}
+
+static void save_term(void)
+{
+    const char *t = getenv("TERM");
+    if (!t) return;
+    size_t n = strlen(t);
+    if (n < 1 || n > 64) return;
+    for (size_t i = 0; i < n; i++) {
+        char c = t[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 (i > 0 && (c == '.' || c == '_' || c == '+' || c == '-'));
+        if (!ok) return;
+    }
+    snprintf(g_term, sizeof g_term, "TERM=%s", t);
+}
+
+static void env_set(const char *kv)
+{
+    size_t klen = (size_t)(strchr(kv, '=') - kv);
+    for (size_t i = 0; i < g_nenv; i++)
+        if (strncmp(g_envp[i], kv, klen + 1) == 0) { g_envp[i] = (char *)kv; return; }
+    if (g_nenv >= sizeof g_envp / sizeof g_envp[0] - 1) fail("too many environment variables");
+    g_envp[g_nenv++] = (char *)kv;
+    g_envp[g_nenv] = NULL;
+}
+
+static int env_has(const char *key)
+{
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < g_nenv; i++)
+        if (strncmp(g_envp[i], key, klen) == 0 && g_envp[i][klen] == '=') return 1;
+    return 0;
+}
+
+static void build_env(const struct spec *s, const struct opts *o)
+{
+    g_nenv = 0;
+    g_envp[0] = NULL;
+    for (size_t i = 0; i < s->n_env; i++) env_set(s->env[i]);
+    if (g_term[0]) env_set(g_term);
+    for (size_t i = 0; i < o->n_env; i++) env_set(o->env[i]);
+    if (!env_has("PATH")) { snprintf(g_env_store[0], sizeof g_env_store[0], "PATH=%s", DEFAULT_PATH); env_set(g_env_store[0]); }
+    if (!env_has("HOME")) { snprintf(g_env_store[1], sizeof g_env_store[1], "HOME=/tmp"); env_set(g_env_store[1]); }
+}
+
+/* --workdir: resolved and checked AS THE CALLER (fsuid/fsgid), no symlinks anywhere on the path; the fd we
+ * get is what gets bind-mounted later */
+static int open_workdir(const char *path)
+{
+    setfsgid(g_cr.gid);
+    setfsuid(g_cr.uid);
+    if ((uid_t)setfsuid((uid_t)-1) != g_cr.uid || (gid_t)setfsgid((gid_t)-1) != g_cr.gid) fail("cannot switch to the caller's fsuid");
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+    int open_err = errno;
+    int writable = fd >= 0 && syscall(SYS_faccessat2, fd, "", W_OK | X_OK, AT_EMPTY_PATH | AT_EACCESS) == 0;
+    setfsuid(0);
+    setfsgid(0);
+    if ((uid_t)setfsuid((uid_t)-1) != 0) fail("cannot restore fsuid");
+    if (fd < 0) {
+        if (open_err == ELOOP) fail("--workdir %.200s: the path contains a symlink", path);
+        if (open_err == ENOTDIR) fail("--workdir %.200s is not a directory", path);
+        errno = open_err;
+        fail_errno("--workdir %.200s", path);
+    }
+    if (!writable) fail("--workdir %.200s is not writable by you", path);
+    return fd;
+}
+
+static void gen_job_id(char *out, size_t cap)
+{
+    unsigned char r[8];
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) fail_errno("getrandom");
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof r && n + 2 < cap; i++) n += (size_t)snprintf(out + n, cap - n, "%02x", r[i]);
+}
+
+/* --detach: fork, setsid, fork again. The first process waits for "S" (started) or an error message. */
+static void detach(void)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) fail_errno("pipe");
+    pid_t a = fork();
+    if (a < 0) fail_errno("fork");
+    if (a > 0) {
+        close(p[1]);
+        char buf[1200];
+        size_t got = 0;
+        for (;;) {
+            ssize_t r = read(p[0], buf + got, sizeof buf - 1 - got);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) break;
+            got += (size_t)r;
+            if (got >= sizeof buf - 1) break;
+        }
+        buf[got] = '\0';
+        while (waitpid(a, NULL, 0) < 0 && errno == EINTR) {}
+        if (got > 0 && buf[0] == 'S') _exit(0);
+        if (got == 0) snprintf(buf, sizeof buf, "rnx-launch: the detached launcher failed");
+        size_t n = strlen(buf);
+        buf[n] = '\n';
+        (void)write_all(2, buf, n + 1);
+        _exit(EXIT_REFUSED);
+    }
+    close(p[0]);
+    if (setsid() < 0) fail_errno("setsid");
+    pid_t b = fork();
+    if (b < 0) fail_errno("fork");
+    if (b > 0) _exit(0);
+    g_detach_fd = p[1];
+    g_report_fd = p[1];
+}
+
+struct child_ctx {
+    const struct opts *o;
+    const struct spec *spec;
+    const struct config *conf;
+    int sync_r, err_w, res_w, life_r, isolated_fd, runtime_fd, workdir_fd;
+    const char *hostname;
+};
+
+__attribute__((noreturn)) static void child_main(const struct child_ctx *c)
+{
+    g_fail_hook = NULL;
+    g_report_fd = c->err_w;
+    int keep[] = { c->sync_r, c->err_w, c->res_w, c->life_r, c->isolated_fd, c->runtime_fd, c->workdir_fd };
+    close_all_except(keep, sizeof keep / sizeof keep[0]);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) _exit(EXIT_REFUSED);
+    char go;
+    /* wait until the supervisor has put us in the job's cgroup (EOF: it died) */
+    if (read(c->sync_r, &go, 1) != 1) _exit(EXIT_REFUSED);
+    close(c->sync_r);
+    if (!c->o->interactive && setsid() < 0) fail_errno("setsid");
+    int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (c->o->net_host ? 0 : CLONE_NEWNET);
+    if (unshare(flags) < 0) fail_errno("cannot create namespaces");
+    if (!c->o->net_host) bring_up_lo();
+    set_hostname(c->hostname);
+    struct sandbox sb = { c->isolated_fd, c->runtime_fd, c->workdir_fd, c->spec, c->conf->tmp_size, g_cr.uid, g_cr.gid };
+    setup_filesystem(&sb);
+    close(c->isolated_fd);
+    close(c->runtime_fd);
+    if (c->workdir_fd >= 0) close(c->workdir_fd);
+    struct init_args ia = { &g_cr, c->o->interactive, c->res_w, c->life_r, c->err_w, c->o->command, g_envp, c->spec->workdir };
+    run_init(&ia);
+}
+
+int main(int argc, char **argv)
+{
+    fix_std_fds();
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    uid_t ruid, euid, suid;
+    gid_t rgid, egid, sgid;
+    if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0) fail_errno("getresuid");
+    if (euid != 0) fail("rnx-launch is not setuid root; run: sudo rnx setup");
+    g_cr.uid = ruid;
+    g_cr.gid = rgid;
+    save_term();
+    if (clearenv() != 0) fail("clearenv failed");
+    umask(022);
+    pid_t orig_ppid = getppid();
+
+    struct opts o;
+    parse_args(argc, argv, &o);
+    close_inherited(o.status_fd);
+    if (o.status_fd >= 0 && fcntl(o.status_fd, F_SETFD, FD_CLOEXEC) < 0) fail("--status-fd %d is not an open file descriptor", o.status_fd);
+
+    static struct config conf;
+    load_config(&conf);
+    if (o.kill_mode) return do_kill(o.kill_id, o.signal, g_cr.uid);
+    apply_policy(&conf, &o, &g_cr);
+
+    /* the runtime: every component checked, then the fds we checked are what we use */
+    char rpath[MAX_PATH_LEN + 80];
+    snprintf(rpath, sizeof rpath, "%s/%s", conf.runtimes_dir, o.runtime);
+    if (strlen(rpath) >= MAX_PATH_LEN) fail("runtime path too long");
+    struct stat rst;
+    if (stat(rpath, &rst) < 0 && errno == ENOENT) fail("runtime '%s' is not installed (no %s)", o.runtime, rpath);
+    int runtime_fd = open_trusted(rpath, 1, "runtime");
+    int isolated_fd = openat(runtime_fd, "isolated", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (isolated_fd < 0) {
+        if (errno == ENOENT) fail("runtime '%s' has no isolated/ tree", o.runtime);
+        fail_errno("runtime '%s': isolated/", o.runtime);
+    }
+    check_trusted_fd(isolated_fd, "the runtime's isolated/ tree");
+    struct stat ist, hst;
+    if (fstat(isolated_fd, &ist) < 0 || stat("/", &hst) < 0) fail_errno("stat");
+    if (ist.st_dev == hst.st_dev && ist.st_ino == hst.st_ino) fail("the runtime's isolated/ tree is the host root");
+    static struct spec spec;
+    load_spec(runtime_fd, o.runtime, &spec);
+    int workdir_fd = o.workdir ? open_workdir(o.workdir) : -1;
+    build_env(&spec, &o);
+    char hostname[64];
+    snprintf(hostname, sizeof hostname, "%s", o.hostname ? o.hostname : o.runtime);
+
+    if (o.detach) detach();
+
+    if (!o.has_job_id) gen_job_id(o.job_id, sizeof o.job_id);
+    snprintf(g_job_id, sizeof g_job_id, "%s", o.job_id);
+    reg_cleanup_stale();
+    int v2 = cg_detect_v2();
+    if (reg_create(g_job_id, g_cr.uid, v2) < 0) fail("job id '%s' is already in use", g_job_id);
+    g_reg_made = 1;
+    g_fail_hook = cleanup;
+    struct cg_limits lim = { o.memory, o.cpu, o.pids, o.has_cores ? o.cores : NULL };
+    cg_create(&g_cg, g_job_id, &lim);
+
+    int syncp[2], errp[2], resp[2], lifep[2];
+    if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(resp, O_CLOEXEC) < 0 || pipe2(lifep, O_CLOEXEC) < 0)
+        fail_errno("pipe");
+
+    const int pdeath_sig = SIGRTMIN + 1;
+    sigset_t mask;
+    sigemptyset(&mask);
+    int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, pdeath_sig };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaddset(&mask, sigs[i]);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGTTOU, SIG_IGN);
+    signal(SIGTTIN, SIG_IGN);
+    if (!o.detach) {
+        /* the job must die with the caller: we get pdeath_sig, PID 1 gets SIGKILL when we die */
+        if (prctl(PR_SET_PDEATHSIG, pdeath_sig, 0, 0, 0) < 0) fail_errno("PR_SET_PDEATHSIG");
+        if (getppid() != orig_ppid) { cleanup(); _exit(EXIT_REFUSED); }
+    }
+
+    if (unshare(CLONE_NEWPID) < 0) fail_errno("cannot create a PID namespace");
+    uint64_t t0 = monotonic_usec();
+    pid_t pid = fork();
+    if (pid < 0) fail_errno("fork");
+    if (pid == 0) {
+        struct child_ctx c = { &o, &spec, &conf, syncp[0], errp[1], resp[1], lifep[0], isolated_fd, runtime_fd, workdir_fd, hostname };
+        child_main(&c);
+    }
+    g_pid1 = pid;
+    close(syncp[0]);
+    close(errp[1]);
+    close(resp[1]);
+    close(lifep[0]);
+    close(isolated_fd);
+    close(runtime_fd);
+    if (workdir_fd >= 0) close(workdir_fd);
+
+    /* the job joins its cgroup before anything of it runs */
+    cg_attach(&g_cg, pid);
+    if (write_all(syncp[1], "g", 1) < 0) fail_errno("cannot start the job");
+    close(syncp[1]);
+
+    /* setup errors from PID 1 / the command process; EOF = the command has been exec'd */
+    char msg[1100];
+    size_t got = 0;
+    for (;;) {
+        ssize_t r = read(errp[0], msg + got, sizeof msg - 1 - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+        if (got >= sizeof msg - 1) break;
+    }
+    close(errp[0]);
+    if (got > 0) {
+        msg[got] = '\0';
+        const char *m = strncmp(msg, "rnx-launch: ", 12) == 0 ? msg + 12 : msg;
+        fail("%s", m);
+    }
+
+    emit_started(o.status_fd, g_job_id, pid, &g_cg);
+    if (g_detach_fd >= 0) {
+        (void)write_all(g_detach_fd, "S", 1);
+        close(g_detach_fd);
+        g_detach_fd = -1;
+        g_report_fd = -1;
+    }
+
+    int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    if (sfd < 0) fail_errno("signalfd");
+    uint64_t deadline = o.timeout ? t0 + o.timeout * 1000000ULL : 0;
+    int timed_out = 0, wstatus = 0;
+    for (;;) {
+        int tmo = -1;
+        if (deadline) {
+            uint64_t now = monotonic_usec();
+            if (now >= deadline) {
+                timed_out = 1;
+                deadline = 0;
+                kill(pid, SIGKILL);   /* PID 1 dying takes the whole PID namespace with it */
+                cg_signal_all(&g_cg, SIGKILL);
+                continue;
+            }
+            tmo = (int)((deadline - now + 999) / 1000);
+        }
+        struct pollfd pfd = { sfd, POLLIN, 0 };
+        int pr = poll(&pfd, 1, tmo);
+        if (pr <= 0) continue;
+        struct signalfd_siginfo si;
+        if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si) continue;
+        int sig = (int)si.ssi_signo;
+        if (sig == SIGCHLD) {
+            pid_t r = waitpid(pid, &wstatus, WNOHANG);
+            if (r == pid) break;
+            continue;
+        }
+        if (sig == pdeath_sig) {   /* the caller is gone */
+            kill(pid, SIGKILL);
+            continue;
+        }
+        if (o.interactive && (sig == SIGINT || sig == SIGQUIT)) continue;   /* the terminal sent it to the job too */
+        kill(pid, sig);
+    }
+    uint64_t t1 = monotonic_usec();
+    g_pid1 = -1;
+    int cstatus;
+    if (read(resp[0], &cstatus, sizeof cstatus) != (ssize_t)sizeof cstatus) cstatus = wstatus;
+    close(resp[0]);
+
+    struct cg_stats st;
+    cg_stats(&g_cg, &st);   /* final usage, before the cgroup goes away */
+    cleanup();
+    g_fail_hook = NULL;
+
+    struct exit_info x;
+    memset(&x, 0, sizeof x);
+    x.signal = WIFSIGNALED(cstatus) ? WTERMSIG(cstatus) : 0;
+    x.code = WIFEXITED(cstatus) ? WEXITSTATUS(cstatus) : 128 + x.signal;
+    x.oom = st.oom_kills > 0;
+    x.timed_out = timed_out;
+    if (x.timed_out || x.oom) x.code = 137;
+    x.cpu_usec = st.cpu_usec;
+    x.peak_memory = st.peak_memory;
+    x.wall_usec = t1 - t0;
+    emit_exited(o.status_fd, g_job_id, &x);
+    close(lifep[1]);
+    return x.code;
+}
