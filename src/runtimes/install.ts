@@ -65,7 +65,9 @@ export async function installRuntime(source: string, opts: InstallOptions): Prom
     const tree = join(staging, runtimeFiles.tree);
     checkMountSources(staging, spec);
     const created = addMountPoints(tree, spec);
-    if (!entries || created) {
+    if (entries) {
+      for (const path of created) entries.push({ path, type: 'dir', mode: 0o755, size: 0 });
+    } else {
       let hashed = 0;
       entries = await scanTree(tree, { onFile: (n) => progress({ phase: 'hash', done: (hashed += n), total: 0 }) });
     }
@@ -127,11 +129,9 @@ function checkMountSources(runtimeDir: string, spec: RuntimeSpec): void {
 }
 
 /** The launcher mounts onto these; the tree is read-only in the job, so they must exist now. */
-function addMountPoints(tree: string, spec: RuntimeSpec): boolean {
+function addMountPoints(tree: string, spec: RuntimeSpec): string[] {
   const points = ['/proc', '/dev', '/tmp', spec.workdir, ...spec.writable, ...spec.mounts.map((m) => m.target)];
-  let created = false;
-  for (const p of points) created = ensureMountPoint(tree, p) || created;
-  return created;
+  return points.flatMap((p) => ensureMountPoint(tree, p));
 }
 
 function chownTree(tree: string, entries: ManifestEntry[]): void {

@@ -1,7 +1,7 @@
 // Walking, hashing and copying runtime trees without ever following a symlink.
 import { createHash } from 'node:crypto';
-import { chmodSync, constants, copyFileSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, type Stats } from 'node:fs';
-import { chmod, lstat, open, readdir, readlink } from 'node:fs/promises';
+import { chmodSync, closeSync, constants, copyFileSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, symlinkSync, type Stats } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { printable } from './names.js';
@@ -30,57 +30,66 @@ export interface ScanOptions {
 export async function scanTree(root: string, opts: ScanOptions = {}): Promise<ManifestEntry[]> {
   const entries: ManifestEntry[] = [];
   const files: ManifestEntry[] = [];
-  const walk = async (rel: string): Promise<void> => {
+  // Synchronous walk: from the dentry cache it is several times faster than awaiting each lstat.
+  const walk = (rel: string): void => {
     const abs = rel === '.' ? root : join(root, rel);
-    const st = await lstat(abs);
+    const st = lstatSync(abs);
     const type = entryType(st, abs);
     const entry: ManifestEntry = { path: rel, type, mode: type === 'symlink' ? 0o777 : st.mode & 0o7777, size: 0 };
     if (type === 'file') {
       entry.size = st.size;
       files.push(entry);
     } else if (type === 'symlink') {
-      entry.target = await readlink(abs);
+      entry.target = readlinkSync(abs);
       entry.size = Buffer.byteLength(entry.target);
     }
     entries.push(entry);
     if (type === 'dir') {
-      const names = await readdir(abs);
-      for (const name of names.sort()) await walk(rel === '.' ? name : `${rel}/${name}`);
+      for (const name of readdirSync(abs).sort()) walk(rel === '.' ? name : `${rel}/${name}`);
     }
   };
-  await walk('.');
+  walk('.');
   if (opts.hash !== false) {
-    await forEachLimit(files, 8, async (e) => {
-      e.sha256 = await hashFile(join(root, e.path));
+    await hashFiles(root, files, (e, sha) => {
+      e.sha256 = sha;
       opts.onFile?.(e.size);
     });
   }
   return entries;
 }
 
-/** sha256 of a file opened with O_NOFOLLOW. */
-export async function hashFile(path: string): Promise<string> {
-  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+const HASH_BUFFER = Buffer.allocUnsafe(1 << 20);
+
+/**
+ * sha256 of a file opened with O_NOFOLLOW. Synchronous reads into one reused buffer: from the page cache
+ * this is several times faster than async reads, which cost a threadpool round trip and garbage per file.
+ */
+export function hashFileSync(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(1 << 20);
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
+      const n = readSync(fd, HASH_BUFFER, 0, HASH_BUFFER.length, null);
+      if (n === 0) break;
+      hash.update(HASH_BUFFER.subarray(0, n));
     }
     return hash.digest('hex');
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
-export async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+/** Hashes files in order, yielding to the event loop every ~32 MB so progress and UIs stay live. */
+export async function hashFiles(root: string, files: ManifestEntry[], onHashed: (entry: ManifestEntry, sha: string) => void): Promise<void> {
+  let sinceYield = 0;
+  for (const e of files) {
+    onHashed(e, hashFileSync(join(root, e.path)));
+    sinceYield += e.size + 4096;
+    if (sinceYield > 32 << 20) {
+      sinceYield = 0;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
 }
 
 /** Strips group/other write from every file and directory of a staged tree (root-owned trees only). */
@@ -97,13 +106,15 @@ export async function normalizeModes(root: string, entries: ManifestEntry[]): Pr
 
 /**
  * Creates directory `inTreePath` (absolute, as the job sees it) inside the staged tree `root` when missing,
- * refusing to go through a symlink. Returns true when it created something.
+ * refusing to go through a symlink. Returns the tree-relative paths it created.
  */
-export function ensureMountPoint(root: string, inTreePath: string): boolean {
-  let created = false;
+export function ensureMountPoint(root: string, inTreePath: string): string[] {
+  const created: string[] = [];
   let cur = root;
+  let rel = '';
   for (const part of inTreePath.split('/').filter(Boolean)) {
     cur = join(cur, part);
+    rel = rel ? `${rel}/${part}` : part;
     let st: Stats | undefined;
     try {
       st = lstatSync(cur);
@@ -112,7 +123,7 @@ export function ensureMountPoint(root: string, inTreePath: string): boolean {
     }
     if (!st) {
       mkdirSync(cur, { mode: 0o755 });
-      created = true;
+      created.push(rel);
     } else if (st.isSymbolicLink()) {
       throw new UserError(`mount point ${inTreePath} goes through a symlink in the runtime tree (${posix.join('/', part)})`);
     } else if (!st.isDirectory()) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readManifest, type ManifestEntry } from './manifest.js';
 import { runtimeFiles } from './paths.js';
-import { forEachLimit, hashFile, scanTree } from './tree.js';
+import { hashFiles, scanTree } from './tree.js';
 import { requireInstalled } from './store.js';
 
 export interface VerifyReport {
@@ -42,9 +42,9 @@ export async function verifyRuntime(
   const missing = manifest.entries.filter((e) => !seen.has(e.path)).map((e) => e.path);
   const total = toHash.reduce((n, f) => n + f.got.size, 0);
   let done = 0;
-  await forEachLimit(toHash, 8, async ({ want, got }) => {
-    const sha = await hashFile(join(tree, got.path));
-    if (sha !== want.sha256) modified.push({ path: got.path, what: 'content changed' });
+  const wanted = new Map(toHash.map(({ want, got }) => [got, want]));
+  await hashFiles(tree, [...wanted.keys()], (got, sha) => {
+    if (sha !== wanted.get(got)?.sha256) modified.push({ path: got.path, what: 'content changed' });
     onProgress((done += got.size), total);
   });
   modified.sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -1,6 +1,7 @@
 /** A single-line progress reporter on stderr; silent when stderr is not a terminal or work is quick. */
 export interface Progress {
-  update(text: string): void;
+  /** The text is built only when it will be drawn. */
+  update(text: () => string): void;
   done(text?: string): void;
 }
 
@@ -19,7 +20,7 @@ export function createProgress(opts: { enabled?: boolean; delayMs?: number; stre
       lastDraw = now;
       drawn = true;
       const cols = stream.columns ?? 80;
-      stream.write(`\r\x1b[2K${text.slice(0, cols - 1)}`);
+      stream.write(`\r\x1b[2K${text().slice(0, cols - 1)}`);
     },
     done(text) {
       if (!enabled) return;

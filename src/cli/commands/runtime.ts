@@ -75,7 +75,7 @@ export function registerRuntimeCommands(program: Command): Command {
       const result = await installRuntime(source, {
         root: storeRoot(cmd),
         force: opts.force === true,
-        onProgress: (p) => progress.update(describeInstallProgress(p)),
+        onProgress: (p) => progress.update(() => describeInstallProgress(p)),
       });
       progress.done();
       for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -105,7 +105,7 @@ export function registerRuntimeCommands(program: Command): Command {
       const { verifyRuntime } = await import('../../runtimes/verify.js');
       const progress = createProgress();
       const report = await verifyRuntime(storeRoot(cmd), name, (done, total) =>
-        progress.update(`verifying ${name}: ${formatBytes(done)} of ${formatBytes(total)}`),
+        progress.update(() => `verifying ${name}: ${formatBytes(done)} of ${formatBytes(total)}`),
       );
       progress.done();
       if (opts.json) printJson(report);
