@@ -137,6 +137,8 @@ export function registerRuntimeCommands(program: Command): Command {
       process.stdout.write(`removed ${name}\n`);
     });
 
+  // `--root` is accepted after the subcommand too (`rnx runtime list --root DIR`).
+  for (const sub of runtime.commands) sub.option('--root <dir>', 'runtime store root (default: $RNX_ROOT or /opt/rnx)');
   return runtime;
 }
 
