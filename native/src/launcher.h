@@ -133,6 +133,7 @@ unsigned long long proc_start_time(pid_t pid);
 
 /* ---- mounts.c ---- */
 struct sandbox {
+    const char *isolated_path;
     int isolated_fd;        /* O_PATH, checked */
     int runtime_fd;         /* O_PATH, checked: <runtimes_dir>/<name> */
     int workdir_fd;         /* O_PATH of the caller's workdir, or -1 */
@@ -140,7 +141,14 @@ struct sandbox {
     uint64_t tmp_size;
     uid_t uid; gid_t gid;
 };
-void setup_filesystem(const struct sandbox *sb);
+#define DEV_NODES 6
+struct prepared {           /* detached mount trees, cloned before leaving the host's mount namespace */
+    int root, workdir;
+    int dev[DEV_NODES];
+    int spec[MAX_SPEC_ITEMS], spec_dir[MAX_SPEC_ITEMS];
+};
+void prepare_mounts(const struct sandbox *sb, struct prepared *p);
+void setup_filesystem(const struct sandbox *sb, struct prepared *p);
 
 /* ---- ns.c ---- */
 void bring_up_lo(void);

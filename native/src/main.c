@@ -206,6 +206,7 @@ struct child_ctx {
     const struct config *conf;
     int sync_r, err_w, res_w, life_r, isolated_fd, runtime_fd, workdir_fd;
     const char *hostname;
+    const char *isolated_path;
 };
 
 __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
@@ -220,12 +221,15 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     if (read(c->sync_r, &go, 1) != 1) _exit(EXIT_REFUSED);
     close(c->sync_r);
     if (!c->o->interactive && setsid() < 0) fail_errno("setsid");
+    struct sandbox sb = { c->isolated_path, c->isolated_fd, c->runtime_fd, c->workdir_fd, c->spec, c->conf->tmp_size,
+                          g_cr.uid, g_cr.gid };
+    struct prepared prep;
+    prepare_mounts(&sb, &prep);
     int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (c->o->net_host ? 0 : CLONE_NEWNET);
     if (unshare(flags) < 0) fail_errno("cannot create namespaces");
     if (!c->o->net_host) bring_up_lo();
     set_hostname(c->hostname);
-    struct sandbox sb = { c->isolated_fd, c->runtime_fd, c->workdir_fd, c->spec, c->conf->tmp_size, g_cr.uid, g_cr.gid };
-    setup_filesystem(&sb);
+    setup_filesystem(&sb, &prep);
     close(c->isolated_fd);
     close(c->runtime_fd);
     if (c->workdir_fd >= 0) close(c->workdir_fd);
@@ -265,6 +269,8 @@ int main(int argc, char **argv)
     struct stat rst;
     if (stat(rpath, &rst) < 0 && errno == ENOENT) fail("runtime '%s' is not installed (no %s)", o.runtime, rpath);
     int runtime_fd = open_trusted(rpath, 1, "runtime");
+    char ipath[MAX_PATH_LEN + 96];
+    snprintf(ipath, sizeof ipath, "%s/isolated", rpath);
     int isolated_fd = openat(runtime_fd, "isolated", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (isolated_fd < 0) {
         if (errno == ENOENT) fail("runtime '%s' has no isolated/ tree", o.runtime);
@@ -317,7 +323,7 @@ int main(int argc, char **argv)
     pid_t pid = fork();
     if (pid < 0) fail_errno("fork");
     if (pid == 0) {
-        struct child_ctx c = { &o, &spec, &conf, syncp[0], errp[1], resp[1], lifep[0], isolated_fd, runtime_fd, workdir_fd, hostname };
+        struct child_ctx c = { &o, &spec, &conf, syncp[0], errp[1], resp[1], lifep[0], isolated_fd, runtime_fd, workdir_fd, hostname, ipath };
         child_main(&c);
     }
     g_pid1 = pid;

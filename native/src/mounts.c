@@ -111,11 +111,32 @@ static void setup_proc(int rootfd)
     close(m);
 }
 
-static void setup_dev(int rootfd, uint64_t shm_size)
+static const struct { const char *name; unsigned maj, min; } dev_nodes[DEV_NODES] = {
+    { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+/* clones of the host's device nodes, checked to be the real character devices */
+static void prepare_dev(struct prepared *p)
 {
-    static const struct { const char *name; unsigned maj, min; } nodes[] = {
-        { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
-    };
+    int hostdev = open("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (hostdev < 0) fail_errno("cannot open host /dev");
+    for (size_t i = 0; i < DEV_NODES; i++) {
+        const char *n = dev_nodes[i].name;
+        int src = openat(hostdev, n, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (src < 0 || fstat(src, &st) < 0) fail_errno("host /dev/%s", n);
+        /* a swapped or fake node must never be bound in (runc CVE-2025-31133) */
+        if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != dev_nodes[i].maj || minor(st.st_rdev) != dev_nodes[i].min ||
+            st.st_uid != 0)
+            fail("host /dev/%s is not the expected character device", n);
+        p->dev[i] = clone_tree(src, 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, n);
+        close(src);
+    }
+    close(hostdev);
+}
+
+static void setup_dev(int rootfd, uint64_t shm_size, struct prepared *p)
+{
     static const char *const links[][2] = {
         { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
         { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
@@ -123,31 +144,19 @@ static void setup_dev(int rootfd, uint64_t shm_size)
     const char *kv[] = { "size", "65536", "mode", "0755", "nr_inodes", "64", NULL };
     int dev = new_fs("tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev");
     attach(dev, mount_point(rootfd, "/dev", 1), "/dev");
-
-    int hostdev = open("/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (hostdev < 0) fail_errno("cannot open host /dev");
-    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
-        const char *n = nodes[i].name;
-        int src = openat(hostdev, n, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        struct stat st;
-        if (src < 0 || fstat(src, &st) < 0) fail_errno("host /dev/%s", n);
-        /* a swapped or fake node must never be bound in (runc CVE-2025-31133) */
-        if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != nodes[i].maj || minor(st.st_rdev) != nodes[i].min || st.st_uid != 0)
-            fail("host /dev/%s is not the expected character device", n);
+    for (size_t i = 0; i < DEV_NODES; i++) {
+        const char *n = dev_nodes[i].name;
         int f = openat(dev, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (f < 0) fail_errno("cannot create /dev/%s", n);
         close(f);
-        int t = clone_tree(src, 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, n);
         int target = openat(dev, n, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (target < 0) fail_errno("cannot open /dev/%s", n);
-        attach(t, target, n);
-        close(t);
-        close(src);
+        attach(p->dev[i], target, n);
+        close(p->dev[i]);
+        p->dev[i] = -1;
     }
-    close(hostdev);
-    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
         if (symlinkat(links[i][1], dev, links[i][0]) < 0) fail_errno("cannot create /dev/%s", links[i][0]);
-    }
     if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0) fail_errno("cannot populate /dev");
     const char *ptskv[] = { "ptmxmode", "0666", "mode", "0620", NULL };
     int pts = new_fs("devpts", ptskv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts");
@@ -164,7 +173,7 @@ static void setup_dev(int rootfd, uint64_t shm_size)
     close(dev);
 }
 
-static void setup_spec_mount(int rootfd, int runtime_fd, const struct spec_mount *m)
+static int prepare_spec_mount(int runtime_fd, const struct spec_mount *m, int *is_dir)
 {
     int src = openat2_(runtime_fd, m->src, O_PATH | O_NOFOLLOW, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
     if (src < 0) fail_errno("launch.spec mount source %s", m->src);
@@ -172,35 +181,56 @@ static void setup_spec_mount(int rootfd, int runtime_fd, const struct spec_mount
     if (fstat(src, &st) < 0) fail_errno("launch.spec mount source %s", m->src);
     if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) fail("launch.spec mount source %s is not a file or directory", m->src);
     if (st.st_uid != 0) fail("launch.spec mount source %s is not owned by root", m->src);
-    int target = mount_point(rootfd, m->dst, S_ISDIR(st.st_mode));
-    struct stat tst;
-    if (fstat(target, &tst) < 0 || (S_ISDIR(tst.st_mode) != S_ISDIR(st.st_mode)))
-        fail("launch.spec mount %s: source and target are not the same kind", m->dst);
+    *is_dir = S_ISDIR(st.st_mode);
     unsigned long long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (m->rw ? 0 : MOUNT_ATTR_RDONLY);
     int t = clone_tree(src, 1, attrs, m->dst);
-    attach(t, target, m->dst);
-    close(t);
     close(src);
+    return t;
 }
 
-void setup_filesystem(const struct sandbox *sb)
+/* Phase 1, still in the host's mount namespace: detached copies of everything that comes from the host,
+ * cloned from the very fds that were checked. */
+void prepare_mounts(const struct sandbox *sb, struct prepared *p)
+{
+    memset(p, 0, sizeof *p);
+    p->root = clone_tree(sb->isolated_fd, 1, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "the runtime");
+    prepare_dev(p);
+    for (size_t i = 0; i < sb->spec->n_mounts; i++)
+        p->spec[i] = prepare_spec_mount(sb->runtime_fd, &sb->spec->mounts[i], &p->spec_dir[i]);
+    p->workdir = sb->workdir_fd >= 0 ? clone_tree(sb->workdir_fd, 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "--workdir") : -1;
+}
+
+/* Phase 2, in the job's own mount namespace. */
+void setup_filesystem(const struct sandbox *sb, struct prepared *p)
 {
     if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0) fail_errno("cannot make / a slave mount");
 
-    /* the runtime's isolated/ (the fd whose ownership was checked), read-only, nosuid, nodev, recursively */
-    int root = clone_tree(sb->isolated_fd, 1, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "the runtime");
-    if (move_mount(root, "", sb->isolated_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-        fail_errno("cannot mount the runtime");
+    /* the runtime goes on top of its own isolated/ directory in this namespace; the directory is found
+     * again here (no symlinks) and must be the one that was checked */
+    int target = openat2_(AT_FDCWD, sb->isolated_path, O_PATH | O_DIRECTORY | O_NOFOLLOW,
+                          RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+    struct stat a, b;
+    if (target < 0 || fstat(target, &a) < 0 || fstat(sb->isolated_fd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+        fail("the runtime tree changed while starting");
+    int root = p->root;
+    attach(root, target, "the runtime");
 
     setup_proc(root);
-    setup_dev(root, sb->tmp_size);
+    setup_dev(root, sb->tmp_size, p);
     mount_tmpfs(root, "/tmp", sb->tmp_size, "1777");
     for (size_t i = 0; i < sb->spec->n_writable; i++) mount_tmpfs(root, sb->spec->writable[i], sb->tmp_size, "1777");
-    for (size_t i = 0; i < sb->spec->n_mounts; i++) setup_spec_mount(root, sb->runtime_fd, &sb->spec->mounts[i]);
-    if (sb->workdir_fd >= 0) {
-        int t = clone_tree(sb->workdir_fd, 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "--workdir");
-        attach(t, mount_point(root, sb->spec->workdir, 1), sb->spec->workdir);
-        close(t);
+    for (size_t i = 0; i < sb->spec->n_mounts; i++) {
+        const struct spec_mount *m = &sb->spec->mounts[i];
+        int t = mount_point(root, m->dst, p->spec_dir[i]);
+        struct stat tst;
+        if (fstat(t, &tst) < 0 || (S_ISDIR(tst.st_mode) != (p->spec_dir[i] != 0)))
+            fail("launch.spec mount %s: source and target are not the same kind", m->dst);
+        attach(p->spec[i], t, m->dst);
+        close(p->spec[i]);
+    }
+    if (p->workdir >= 0) {
+        attach(p->workdir, mount_point(root, sb->spec->workdir, 1), sb->spec->workdir);
+        close(p->workdir);
     }
 
     /* pivot_root into the new root; stack the old root on top, make it a slave and detach it */
