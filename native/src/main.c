@@ -148,7 +148,7 @@ static int open_workdir(const char *path)
     if ((uid_t)setfsuid((uid_t)-1) != 0) fail("cannot restore fsuid");
     if (fd < 0) {
         if (open_err == ELOOP) fail("--workdir %.200s: the path contains a symlink", path);
-        if (open_err == ENOTDIR) fail("--workdir %.200s is not a directory", path);
+        if (open_err == ENOTDIR) fail("--workdir %.200s is a symlink or not a directory", path);
         errno = open_err;
         fail_errno("--workdir %.200s", path);
     }

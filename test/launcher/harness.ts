@@ -1,0 +1,112 @@
+// Shared helpers for the launcher tests: run the installed setuid launcher as the unprivileged test user.
+import { existsSync, mkdtempSync, chownSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { LAUNCHER_PATH } from '../../src/launcher/paths.js';
+import { EventStream, type LauncherEvent, type StartedEvent, type ExitedEvent } from '../../src/launcher/events.js';
+import { spawnAs, TEST_USER, userIds } from '../support/users.js';
+import { TEST_RUNTIME } from '../support/launcher-fixture.js';
+
+export { LAUNCHER_PATH, TEST_RUNTIME, TEST_USER };
+export const canRun = process.getuid?.() === 0 && existsSync(LAUNCHER_PATH);
+
+export interface LaunchResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  events: LauncherEvent[];
+  started?: StartedEvent;
+  exited?: ExitedEvent;
+  ms: number;
+}
+
+export interface LaunchOpts {
+  user?: string;
+  /** pass --status-fd 3 and collect events */
+  status?: boolean;
+  env?: NodeJS.ProcessEnv;
+  stdin?: string;
+  /** stdio for fds 0-2 (default pipes) */
+  stdio?: Array<'pipe' | 'ignore' | 'inherit'>;
+  onStarted?: (ev: StartedEvent, child: ChildProcess) => void;
+  killAfterMs?: number;
+}
+
+const BASE_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm' };
+
+/** Runs rnx-launch with `args` (as given: include --runtime and -- yourself) */
+export function launch(args: string[], opts: LaunchOpts = {}): Promise<LaunchResult> {
+  const t0 = Date.now();
+  const full = opts.status ? ['--status-fd', '3', ...args] : args;
+  const std = opts.stdio ?? ['pipe', 'pipe', 'pipe'];
+  const child = spawnAs(opts.user ?? TEST_USER, LAUNCHER_PATH, full, {
+    env: opts.env ?? BASE_ENV,
+    stdio: [...std, opts.status ? 'pipe' : 'ignore'],
+  });
+  const res: LaunchResult = { code: null, signal: null, stdout: '', stderr: '', events: [], ms: 0 };
+  child.stdout?.on('data', (d: Buffer) => (res.stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (res.stderr += d.toString()));
+  if (child.stdin) {
+    if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
+    else child.stdin.end();
+  }
+  const streams = new EventStream();
+  const statusPipe = child.stdio[3] as NodeJS.ReadableStream | null | undefined;
+  let statusDone: Promise<void> = Promise.resolve();
+  if (statusPipe) {
+    statusDone = new Promise((resolve) => {
+      statusPipe.on('data', (d: Buffer) => {
+        for (const ev of streams.push(d)) {
+          res.events.push(ev);
+          if (ev.event === 'started') {
+            res.started = ev;
+            opts.onStarted?.(ev, child);
+          } else res.exited = ev;
+        }
+      });
+      statusPipe.on('end', () => resolve());
+      statusPipe.on('close', () => resolve());
+    });
+  }
+  let timer: NodeJS.Timeout | undefined;
+  if (opts.killAfterMs) timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      res.code = code;
+      res.signal = signal;
+      void statusDone.then(() => {
+        res.ms = Date.now() - t0;
+        resolve(res);
+      });
+    });
+  });
+}
+
+/** Runs `sh -c script` in the test runtime and returns the result. */
+export function sh(script: string, extra: string[] = [], opts: LaunchOpts = {}): Promise<LaunchResult> {
+  return launch(['--runtime', TEST_RUNTIME, ...extra, '--', 'sh', '-c', script], opts);
+}
+
+/** A fresh directory owned by the test user (for --workdir). */
+export function userDir(prefix = 'rnx-wd-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  const { uid, gid } = userIds(TEST_USER);
+  chownSync(d, uid, gid);
+  chmodSync(d, 0o755);
+  return d;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
