@@ -1,5 +1,5 @@
 // Shared helpers for the launcher tests: run the installed setuid launcher as the unprivileged test user.
-import { existsSync, mkdtempSync, chownSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, chownSync, chmodSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -102,10 +102,11 @@ export function userDir(prefix = 'rnx-wd-'): string {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** true while the process exists and is not a zombie */
 export function pidAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

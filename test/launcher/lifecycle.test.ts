@@ -1,0 +1,218 @@
+// Exit codes, signals, supervision, limits, cleanup, --kill, --detach and status events.
+import { describe, it, expect, afterAll } from 'vitest';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { canRun, launch, sh, sleep, pidAlive, TEST_RUNTIME, LAUNCHER_PATH } from './harness.js';
+import { OTHER_USER, TEST_USER, spawnAs, userIds } from '../support/users.js';
+import { parseEventLine } from '../../src/launcher/events.js';
+
+function leftovers(): string[] {
+  const out: string[] = [];
+  for (const c of ['memory', 'pids', 'cpu', 'cpuacct', 'cpuset', 'freezer']) {
+    const d = `/sys/fs/cgroup/${c}/rnx`;
+    if (existsSync(d)) out.push(...readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${c}/${e.name}`));
+  }
+  if (existsSync('/run/rnx/jobs')) out.push(...readdirSync('/run/rnx/jobs').map((n) => `registry/${n}`));
+  return out;
+}
+
+async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await sleep(25);
+  }
+  return cond();
+}
+
+describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
+  afterAll(async () => {
+    // the next run cleans what a killed launcher left; after that nothing may remain
+    await sh('true');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it.each([
+    ['exit 0', 0],
+    ['exit 1', 1],
+    ['exit 42', 42],
+    ['kill -TERM $$', 143],
+    ['kill -KILL $$', 137],
+    ['kill -USR1 $$', 128 + 10],
+  ])('%s gives %i', async (script, code) => {
+    const r = await sh(script, [], { status: true });
+    expect(r.code, r.stderr).toBe(code);
+    expect(r.exited?.code).toBe(code);
+    expect(r.exited?.signal).toBe(code > 128 ? code - 128 : 0);
+  });
+
+  it('127 when the command is not in the runtime, 126 when it is not executable', async () => {
+    const a = await launch(['--runtime', TEST_RUNTIME, '--', 'no-such-command']);
+    expect(a.code).toBe(127);
+    expect(a.stderr).toMatch(/not found/);
+    const b = await launch(['--runtime', TEST_RUNTIME, '--', '/etc/passwd']);
+    expect(b.code).toBe(126);
+    const c = await launch(['--runtime', TEST_RUNTIME, '--', '/tmp']);
+    expect(c.code).toBe(126);
+  });
+
+  it('status events are valid JSON lines with the documented fields', async () => {
+    const r = await sh('echo hi', ['--job-id', 'evt-test-1'], { status: true });
+    expect(r.code).toBe(0);
+    expect(r.events.map((e) => e.event)).toEqual(['started', 'exited']);
+    const s = r.started!;
+    expect(s.job_id).toBe('evt-test-1');
+    expect(s.pid).toBeGreaterThan(1);
+    expect(['v1', 'v2']).toContain(s.cgroup_mode);
+    for (const p of Object.values(s.cgroups)) expect(p).toMatch(/^\/sys\/fs\/cgroup\/.+\/rnx\/evt-test-1$/);
+    if (s.cgroup_mode === 'v1') expect(Object.keys(s.cgroups)).toEqual(expect.arrayContaining(['memory', 'pids', 'freezer']));
+    const x = r.exited!;
+    expect(x).toMatchObject({ event: 'exited', job_id: 'evt-test-1', code: 0, signal: 0, oom: false, timed_out: false });
+    expect(x.wall_usec).toBeGreaterThan(0);
+    expect(x.peak_memory).toBeGreaterThan(0);
+    expect(() => parseEventLine(JSON.stringify(x))).not.toThrow();
+  });
+
+  it('forwards SIGTERM to the command', async () => {
+    const r = await sh('trap "echo got-term; exit 3" TERM; echo ready; while :; do sleep 0.05; done', [], {
+      status: true,
+      onStarted: (_ev, child) => setTimeout(() => child.kill('SIGTERM'), 300),
+    });
+    expect(r.stdout).toBe('ready\ngot-term\n');
+    expect(r.code).toBe(3);
+  });
+
+  it('killing the launcher kills the job; the next run removes its cgroup', async () => {
+    let pid1 = 0;
+    let jobCgroups: string[] = [];
+    const r = await sh('sleep 30', ['--job-id', 'killed-launcher'], {
+      status: true,
+      onStarted: (ev, child) => {
+        pid1 = ev.pid;
+        jobCgroups = Object.values(ev.cgroups);
+        setTimeout(() => child.kill('SIGKILL'), 200);
+      },
+    });
+    expect(r.signal).toBe('SIGKILL');
+    expect(pid1).toBeGreaterThan(0);
+    expect(await waitFor(() => !pidAlive(pid1), 3000)).toBe(true);
+    expect(existsSync('/run/rnx/jobs/killed-launcher')).toBe(true);
+    expect((await sh('true')).code).toBe(0);
+    for (const p of jobCgroups) expect(existsSync(p)).toBe(false);
+    expect(existsSync('/run/rnx/jobs/killed-launcher')).toBe(false);
+  });
+
+  it('the job dies when the caller dies', async () => {
+    const { gid } = userIds(TEST_USER);
+    // a caller shell that starts the launcher in the background and is then SIGKILLed
+    const caller = spawnAs(TEST_USER, 'sh', ['-c', `${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --job-id caller-dies --status-fd 3 -- sleep 30 3>&1 & wait`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    void gid;
+    let out = '';
+    caller.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    expect(await waitFor(() => out.includes('"started"'), 5000)).toBe(true);
+    const pid1 = JSON.parse(out.split('\n')[0]!).pid as number;
+    caller.kill('SIGKILL');
+    expect(await waitFor(() => !pidAlive(pid1), 3000)).toBe(true);
+    expect(await waitFor(() => !existsSync('/run/rnx/jobs/caller-dies'), 3000)).toBe(true);
+  });
+
+  it('reaps orphans, and ends what the command leaves behind', async () => {
+    const r = await sh('(sleep 0.2 & echo $! > /tmp/p); sleep 0.6; p=$(cat /tmp/p); if [ -e /proc/$p ]; then echo zombie; else echo reaped; fi; sleep 60 & exit 5');
+    expect(r.stdout).toBe('reaped\n');
+    expect(r.code).toBe(5);
+    expect(r.ms).toBeLessThan(5000);
+  });
+
+  it('--timeout kills the job with 137 and timed_out', async () => {
+    const r = await sh('sleep 20', ['--timeout', '1'], { status: true });
+    expect(r.code).toBe(137);
+    expect(r.exited).toMatchObject({ timed_out: true, code: 137 });
+    expect(r.ms).toBeLessThan(4000);
+  });
+
+  it('a memory hog is OOM-killed and reported', async () => {
+    const r = await launch(['--runtime', TEST_RUNTIME, '--memory', '64M', '--', 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=256M', 'count=1'], { status: true });
+    expect(r.code).toBe(137);
+    expect(r.exited).toMatchObject({ oom: true, code: 137 });
+    expect(r.exited!.peak_memory).toBeLessThanOrEqual(64 * 1024 * 1024);
+    expect(r.exited!.peak_memory).toBeGreaterThan(32 * 1024 * 1024);
+  });
+
+  it('a fork bomb stops at the pids limit', async () => {
+    let maxSeen = 0;
+    let pidsDir = '';
+    const r = await sh('f() { f | f & }; f; sleep 2', ['--pids', '40', '--timeout', '20'], {
+      status: true,
+      onStarted: (ev) => {
+        pidsDir = ev.cgroups.pids ?? ev.cgroups.unified ?? '';
+        const t = setInterval(() => {
+          try {
+            maxSeen = Math.max(maxSeen, Number(readFileSync(`${pidsDir}/pids.current`, 'utf8')));
+          } catch {
+            clearInterval(t);
+          }
+        }, 50);
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(r.ms).toBeLessThan(6000);
+    expect(maxSeen).toBeGreaterThan(5);
+    expect(maxSeen).toBeLessThanOrEqual(40);
+    // the host is fine: a normal job still runs
+    expect((await sh('echo ok')).stdout).toBe('ok\n');
+  });
+
+  it('--cpu 50 gives about half a core', async () => {
+    const r = await sh('timeout 2 sh -c "while :; do :; done"; true', ['--cpu', '50'], { status: true });
+    expect(r.code, r.stderr).toBe(0);
+    const share = r.exited!.cpu_usec / r.exited!.wall_usec;
+    expect(share).toBeGreaterThan(0.35);
+    expect(share).toBeLessThan(0.65);
+  });
+
+  it('--cores pins the job', async () => {
+    const r = await sh('grep Cpus_allowed_list /proc/self/status', ['--cores', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Cpus_allowed_list:\s+0\n/);
+  });
+
+  it('--kill works only for the user who started the job', async () => {
+    const job = sh('trap "exit 7" TERM; while :; do sleep 0.05; done', ['--job-id', 'kill-test'], { status: true });
+    await waitFor(() => existsSync('/run/rnx/jobs/kill-test'), 3000);
+    await sleep(200);
+    const other = await launch(['--kill', 'kill-test'], { user: OTHER_USER });
+    expect(other.code).toBe(125);
+    expect(other.stderr).toMatch(/not started by you/);
+    const missing = await launch(['--kill', 'no-such-job']);
+    expect(missing.code).toBe(125);
+    const mine = await launch(['--kill', 'kill-test']);
+    expect(mine.code, mine.stderr).toBe(0);
+    const r = await job;
+    expect(r.code).toBe(7);
+  });
+
+  it('--detach returns once the job started and still reports its exit', async () => {
+    const t0 = Date.now();
+    const r = await sh('sleep 1; exit 4', ['--detach', '--job-id', 'detach-test'], { status: true });
+    // the status pipe stays open in the detached supervisor until the job ends
+    expect(r.code).toBe(0);
+    expect(r.started?.job_id).toBe('detach-test');
+    expect(r.exited).toMatchObject({ code: 4, job_id: 'detach-test' });
+    expect(Date.now() - t0).toBeGreaterThan(900);
+    expect(await waitFor(() => !existsSync('/run/rnx/jobs/detach-test'), 2000)).toBe(true);
+  });
+
+  it('--detach reports start failures with 125', async () => {
+    const r = await launch(['--runtime', 'rnx-test-nothere', '--detach', '--', 'true']);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/^rnx-launch: [^\n]*not installed[^\n]*\n$/);
+  });
+
+  it('root callers run as uid 0 with no capabilities', () => {
+    const r = spawnSync(LAUNCHER_PATH, ['--runtime', TEST_RUNTIME, '--', 'sh', '-c', 'id -u; grep -E "CapEff|CapBnd|NoNewPrivs" /proc/self/status'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^0\nCapEff:\s+0+\nCapBnd:\s+0+\nNoNewPrivs:\s+1\n$/);
+  });
+});
