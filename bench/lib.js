@@ -1,5 +1,8 @@
 // Small helpers shared by the benchmarks: timing a command several times and printing ratios.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** Runs `cmd` `runs` times (after `setup` each time) and returns the median wall time in ms. */
 export function timeCommand(cmd, args, { runs = 3, setup, env, stdout = 'ignore' } = {}) {
@@ -22,3 +25,31 @@ export function report(title, rows) {
 }
 
 export const fmtMs = (ms) => `${ms.toFixed(1)} ms`;
+
+/**
+ * Makes sure a tiny busybox runtime (from Debian's busybox-static package) is installed in /opt/rnx
+ * under `name`, for benchmarks that need a small runtime.
+ */
+export function ensureBusyboxRuntime(name) {
+  if (existsSync(`/opt/rnx/runtimes/${name}/isolated/bin/busybox`)) return name;
+  const dir = mkdtempSync(join(tmpdir(), 'rnx-bench-rt-'));
+  try {
+    execFileSync('apt-get', ['download', 'busybox-static'], { cwd: dir, stdio: 'ignore' });
+    const deb = readdirSync(dir).find((f) => f.endsWith('.deb'));
+    const tree = join(dir, 'rt', 'isolated');
+    mkdirSync(tree, { recursive: true });
+    execFileSync('dpkg-deb', ['-x', join(dir, deb), tree]);
+    for (const applet of execFileSync(join(tree, 'bin', 'busybox'), ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      mkdirSync(join(tree, dirname(applet)), { recursive: true });
+      if (!existsSync(join(tree, applet))) symlinkSync('/bin/busybox', join(tree, applet));
+    }
+    writeFileSync(join(dir, 'rt', 'runtime.yml'), `name: ${name}\nversion: "1"\n`);
+    execFileSync(process.execPath, [new URL('../bin/rnx.js', import.meta.url).pathname, 'runtime', 'install', join(dir, 'rt'), '--force'], {
+      env: { ...process.env, RNX_ROOT: '/opt/rnx' },
+      stdio: 'inherit',
+    });
+    return name;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

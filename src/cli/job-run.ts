@@ -1,9 +1,9 @@
 // `rnx job run`: start a job, stream its output, stop it on Ctrl-C, exit with its status.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, watch } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkLauncher } from '../launcher/locate.js';
 import { readEvents } from '../jobs/events.js';
-import { followFile, writeTo } from '../jobs/follow.js';
+import { followFile, writeToFd } from '../jobs/follow.js';
 import { parseCores, parseCpu, parseDuration, parseEnvAssignment, parseMemory, parsePids } from '../jobs/limits.js';
 import { startJob, type StartedJob } from '../jobs/runner.js';
 import { markStopRequested, signalJob } from '../jobs/stop.js';
@@ -72,20 +72,38 @@ async function runForeground(store: JobStore, job: StartedJob, launcher: string)
   try {
     // Wait until the launcher has started the job (or refused): its refusals are not job output.
     const eventsFile = store.file(id, 'events');
-    while (!launcherDone && !readEvents(eventsFile).started) {
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5))]);
-    }
+    await waitForStart(eventsFile, exited, () => launcherDone);
     if (!readEvents(eventsFile).started) {
       await exited;
       const record = store.read(id);
       return reportFailure(record.state === 'failed' ? record : { ...record, error: record.error ?? 'rnx-launch did not start the job' });
     }
-    await followFile(store.file(id, 'output'), { isDone: () => launcherDone, write: writeTo(process.stdout) });
+    await followFile(store.file(id, 'output'), { isDone: () => launcherDone, writerEnded: exited, write: writeToFd(1) });
     await exited;
     const record = store.read(id);
     return exitStatus(record);
   } finally {
     stopper.dispose();
+  }
+}
+
+/** Resolves once the launcher reported `started` or exited, whichever comes first. */
+async function waitForStart(eventsFile: string, exited: Promise<unknown>, launcherDone: () => boolean): Promise<void> {
+  let wake: () => void = () => {};
+  const watcher = watch(eventsFile, () => wake());
+  void exited.then(() => wake());
+  try {
+    while (!launcherDone() && !readEvents(eventsFile).started) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    watcher.close();
   }
 }
 

@@ -1,7 +1,7 @@
 // `rnx job list|status|logs|stats|stop|rm`.
 import { closeSync, openSync, readSync } from 'node:fs';
 import prettyMs from 'pretty-ms';
-import { followFile, writeTo } from '../jobs/follow.js';
+import { followFile, writeToFd } from '../jobs/follow.js';
 import { parseDuration } from '../jobs/limits.js';
 import { stopJob } from '../jobs/stop.js';
 import { JobStore } from '../jobs/store.js';
@@ -82,14 +82,14 @@ export async function logsCommand(ref: string, opts: { follow?: boolean }): Prom
       const buf = Buffer.allocUnsafe(1 << 20);
       let pos = 0;
       for (let n; (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
-        await writeTo(process.stdout)(Buffer.from(buf.subarray(0, n)));
+        await writeToFd(1)(buf.subarray(0, n));
       }
     } finally {
       closeSync(fd);
     }
     return;
   }
-  await followFile(file, { isDone: () => FINAL_STATES.has(store.read(id).state), write: writeTo(process.stdout) });
+  await followFile(file, { isDone: () => FINAL_STATES.has(store.read(id).state), write: writeToFd(1) });
 }
 
 function intervalMs(text: string): number {

@@ -5,6 +5,7 @@ import { formatBytes, formatDate, formatTable } from '../../util/format.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { runtimeNameProblem } from '../../runtimes/names.js';
 import type { InstallProgress } from '../../runtimes/install.js';
+import { registerBuildCommands } from './runtime-build.js';
 
 // Implementations load on use, so `rnx --help` and the job path never pay for yaml or tar.
 
@@ -137,6 +138,7 @@ export function registerRuntimeCommands(program: Command): Command {
       process.stdout.write(`removed ${name}\n`);
     });
 
+  registerBuildCommands(runtime);
   // `--root` is accepted after the subcommand too (`rnx runtime list --root DIR`).
   for (const sub of runtime.commands) sub.option('--root <dir>', 'runtime store root (default: $RNX_ROOT or /opt/rnx)');
   return runtime;
