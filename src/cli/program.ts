@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerRuntimeCommands } from './commands/runtime.js';
 import { registerJobCommands } from './commands/job.js';
+import { registerSetupCommand } from './commands/setup.js';
 
 export function buildProgram(): Command {
   const program = new Command('rnx')
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRuntimeCommands(program);
   registerJobCommands(program);
+  registerSetupCommand(program);
   return program;
 }

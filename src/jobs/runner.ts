@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { buildLaunchArgv } from '../launcher/argv.js';
 import type { JobStore } from './store.js';
 import type { JobLimits, JobRecord } from './types.js';
 
@@ -76,17 +77,22 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
 }
 
 function launcherArgs(id: string, req: RunRequest): string[] {
-  const a = ['--runtime', req.runtime, '--job-id', id, '--status-fd', '3', '--net', req.limits.network];
-  if (req.limits.memory !== undefined) a.push('--memory', String(req.limits.memory));
-  if (req.limits.cpu !== undefined) a.push('--cpu', String(req.limits.cpu));
-  if (req.limits.pids !== undefined) a.push('--pids', String(req.limits.pids));
-  if (req.limits.cores !== undefined) a.push('--cores', req.limits.cores);
-  if (req.limits.timeout !== undefined) a.push('--timeout', String(req.limits.timeout));
-  if (req.workdir) a.push('--workdir', req.workdir);
-  for (const [k, v] of Object.entries(req.env)) a.push('--env', `${k}=${v}`);
-  if (req.detach) a.push('--detach');
-  a.push('--', ...req.command);
-  return a;
+  const { limits } = req;
+  return buildLaunchArgv({
+    runtime: req.runtime,
+    command: req.command,
+    jobId: id,
+    statusFd: 3,
+    net: limits.network,
+    ...(limits.memory !== undefined ? { memory: limits.memory } : {}),
+    ...(limits.cpu !== undefined ? { cpu: limits.cpu } : {}),
+    ...(limits.pids !== undefined ? { pids: limits.pids } : {}),
+    ...(limits.cores !== undefined ? { cores: limits.cores } : {}),
+    ...(limits.timeout !== undefined ? { timeout: limits.timeout } : {}),
+    ...(req.workdir ? { workdir: req.workdir } : {}),
+    env: req.env,
+    detach: req.detach,
+  });
 }
 
 /** The runtime's version from its manifest header (cheap: no YAML parsing on the job path). */

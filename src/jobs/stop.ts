@@ -1,12 +1,13 @@
 // Stopping a job: SIGTERM to every process of the job, then SIGKILL after a grace period.
 import { spawnSync } from 'node:child_process';
+import { buildKillArgv } from '../launcher/argv.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import type { JobStore } from './store.js';
 import { FINAL_STATES, type JobRecord } from './types.js';
 
 /** Asks rnx-launch to signal every process of the job (it only does so for the user who started it). */
 export function signalJob(launcher: string, id: string, signal: number): { ok: boolean; message?: string } {
-  const r = spawnSync(launcher, ['--kill', id, '--signal', String(signal)], { encoding: 'utf8', env: {} });
+  const r = spawnSync(launcher, buildKillArgv(id, signal), { encoding: 'utf8', env: {} });
   if (r.status === 0) return { ok: true };
   return { ok: false, message: (r.stderr || r.error?.message || '').trim().split('\n').at(-1) ?? '' };
 }
