@@ -257,15 +257,16 @@ void cg_create(struct cgroup *cg, const char *job_id, const struct cg_limits *l)
     else create_v1(cg, l);
 }
 
-void cg_attach(const struct cgroup *cg, pid_t pid)
+int cg_attach(const struct cgroup *cg, pid_t pid)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%d", (int)pid);
     for (int i = 0; i < CG_NCTL; i++) {
         if (!cg->ctl[i].used || cg->ctl[i].alias >= 0) continue;
-        if (cg_write(cg->ctl[i].path, "cgroup.procs", buf) < 0) fail_errno("cannot join cgroup %s", cg->ctl[i].path);
+        if (cg_write(cg->ctl[i].path, "cgroup.procs", buf) < 0) return -1;
         if (cg->v2) break;
     }
+    return 0;
 }
 
 void cg_stats(const struct cgroup *cg, struct cg_stats *st)

@@ -1,4 +1,4 @@
-/* init.c: the job's PID 1. Forks the command, drops its own privileges, forwards signals to the command,
+/* init.c: the job's PID 1. Drops every privilege, loads the seccomp filter, forks the command, forwards signals to it,
  * reaps every process until ECHILD and reports the command's wait status to the supervisor. */
 #include "launcher.h"
 
@@ -13,15 +13,15 @@
 
 extern char **environ;
 
+/* the command process: forked from PID 1 after PID 1 dropped every privilege and loaded the seccomp
+ * filter, so it inherits exactly that state; nothing privileged happens here */
 __attribute__((noreturn)) static void exec_command(const struct init_args *a)
 {
-    drop_privileges(a->cr);
     if (chdir(a->cwd) < 0 && chdir("/") < 0) fail_errno("chdir");
     reset_signals();
     environ = a->envp;
     /* nothing but 0/1/2 survives exec (err_fd is close-on-exec: EOF tells the supervisor we exec'd) */
     if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail_errno("close_range");
-    install_seccomp();
     execvp(a->argv[0], a->argv);
     int e = errno;
     /* after this point the launcher has done its job: report like a shell does */
@@ -35,20 +35,21 @@ __attribute__((noreturn)) static void exec_command(const struct init_args *a)
 
 void run_init(const struct init_args *a)
 {
+    /* drop everything first: the command is forked from this already unprivileged, filtered process */
+    drop_privileges(a->cr);
+    /* the drop cleared the parent-death signal: set it again, then make sure the supervisor did not die
+     * in between (its end of the life pipe is closed if it did) */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail_errno("PR_SET_PDEATHSIG");
+    struct pollfd pfd = { a->life_fd, POLLIN, 0 };
+    if (poll(&pfd, 1, 0) != 0) _exit(137);
+    /* the seccomp filter: the last step before the command's exec (nothing after it needs privileges) */
+    install_seccomp();
+
     pid_t child = fork();
     if (child < 0) fail_errno("fork");
     if (child == 0) exec_command(a);
     close(a->err_fd);
     g_report_fd = -1;
-
-    /* PID 1 keeps nothing of root either */
-    drop_privileges(a->cr);
-    /* the drop cleared the parent-death signal: set it again, then make sure the supervisor did not die
-     * in between (its end of the life pipe is closed if it did) */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) _exit(EXIT_REFUSED);
-    struct pollfd pfd = { a->life_fd, POLLIN, 0 };
-    if (poll(&pfd, 1, 0) != 0) { kill(-1, SIGKILL); _exit(137); }
-    install_seccomp();
 
     sigset_t set;
     sigemptyset(&set);

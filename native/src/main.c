@@ -216,10 +216,6 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     int keep[] = { c->sync_r, c->err_w, c->res_w, c->life_r, c->isolated_fd, c->runtime_fd, c->workdir_fd };
     close_all_except(keep, sizeof keep / sizeof keep[0]);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) _exit(EXIT_REFUSED);
-    char go;
-    /* wait until the supervisor has put us in the job's cgroup (EOF: it died) */
-    if (read(c->sync_r, &go, 1) != 1) _exit(EXIT_REFUSED);
-    close(c->sync_r);
     if (!c->o->interactive && setsid() < 0) fail_errno("setsid");
     struct sandbox sb = { c->isolated_path, c->isolated_fd, c->runtime_fd, c->workdir_fd, c->spec, c->conf->tmp_size,
                           g_cr.uid, g_cr.gid };
@@ -233,6 +229,11 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     close(c->isolated_fd);
     close(c->runtime_fd);
     if (c->workdir_fd >= 0) close(c->workdir_fd);
+    /* the filesystem is built while the supervisor moves us into the job's cgroup (a slow operation on
+     * cgroup v1); nothing of the job runs before it is done (EOF: the supervisor died) */
+    char go;
+    if (read(c->sync_r, &go, 1) != 1) _exit(EXIT_REFUSED);
+    close(c->sync_r);
     struct init_args ia = { &g_cr, c->o->interactive, c->res_w, c->life_r, c->err_w, c->o->command, g_envp, c->spec->workdir };
     run_init(&ia);
 }
@@ -335,10 +336,13 @@ int main(int argc, char **argv)
     close(runtime_fd);
     if (workdir_fd >= 0) close(workdir_fd);
 
-    /* the job joins its cgroup before anything of it runs */
-    cg_attach(&g_cg, pid);
-    if (write_all(syncp[1], "g", 1) < 0) fail_errno("cannot start the job");
+    /* the job joins its cgroup before anything of it runs; if that fails because PID 1 already failed
+     * its own setup, its message (read below) is the one to report */
+    int attach_err = 0;
+    if (cg_attach(&g_cg, pid) < 0) attach_err = errno;
+    else if (write_all(syncp[1], "g", 1) < 0) attach_err = errno;
     close(syncp[1]);
+    if (attach_err) kill(pid, SIGKILL);
 
     /* setup errors from PID 1 / the command process; EOF = the command has been exec'd */
     char msg[1100];
@@ -355,6 +359,10 @@ int main(int argc, char **argv)
         msg[got] = '\0';
         const char *m = strncmp(msg, "rnx-launch: ", 12) == 0 ? msg + 12 : msg;
         fail("%s", m);
+    }
+    if (attach_err) {
+        errno = attach_err;
+        fail_errno("cannot put the job into its cgroup");
     }
 
     emit_started(o.status_fd, g_job_id, pid, &g_cg);

@@ -1,0 +1,67 @@
+// Benchmark: rnx-launch start-up against bubblewrap on the same runtime tree, in the same run.
+//   rnx-launch --runtime X -- true
+//   bwrap --ro-bind TREE / --proc /proc --dev /dev --unshare-all true
+// Uses a Debian-sized runtime if one is installed (/opt/rnx/runtimes/base), else the busybox test runtime.
+// Uses hyperfine when installed, else times RUNS runs itself. Target: ratio (rnx / bwrap) <= 1.0.
+// Run as root after `rnx setup` (or the launcher tests' global setup): node bench/launcher.js
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const LAUNCHER = '/usr/local/libexec/rnx/rnx-launch';
+const RUNTIMES = '/opt/rnx/runtimes';
+const runs = Number(process.env.RUNS ?? 50);
+
+function pickRuntime() {
+  for (const name of ['base', 'debian', 'rnx-test-busybox', 'rnx-bench-busybox']) {
+    if (existsSync(join(RUNTIMES, name, 'isolated', 'bin', 'true')) || existsSync(join(RUNTIMES, name, 'isolated', 'usr', 'bin', 'true'))) {
+      if (existsSync(join(RUNTIMES, name, 'launch.spec'))) return name;
+    }
+  }
+  throw new Error(`no runtime with launch.spec under ${RUNTIMES}; run the launcher tests once (npx vitest run test/launcher)`);
+}
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function quote(a) {
+  return /^[A-Za-z0-9_./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** median and mean ms of `argv` over `runs` runs */
+function timeIt(argv) {
+  const check = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (check.status !== 0) throw new Error(`${argv.join(' ')} failed (${check.status}): ${check.stderr}`);
+  if (have('hyperfine')) {
+    const dir = mkdtempSync(join(tmpdir(), 'rnx-bench-'));
+    try {
+      const out = join(dir, 'h.json');
+      execFileSync('hyperfine', ['-N', '--warmup', '5', '--runs', String(runs), '--export-json', out, argv.map(quote).join(' ')], { stdio: 'ignore' });
+      const r = JSON.parse(readFileSync(out, 'utf8')).results[0];
+      return { median: r.median * 1000, mean: r.mean * 1000, min: r.min * 1000, tool: 'hyperfine' };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const t = [];
+  for (let i = 0; i < runs + 5; i++) {
+    const t0 = process.hrtime.bigint();
+    spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' });
+    if (i >= 5) t.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  t.sort((a, b) => a - b);
+  return { median: t[Math.floor(t.length / 2)], mean: t.reduce((a, b) => a + b, 0) / t.length, min: t[0], tool: 'spawnSync' };
+}
+
+const runtime = pickRuntime();
+const tree = join(RUNTIMES, runtime, 'isolated');
+const trueBin = existsSync(join(tree, 'usr', 'bin', 'true')) ? '/usr/bin/true' : 'true';
+const rnx = timeIt([LAUNCHER, '--runtime', runtime, '--', 'true']);
+const bwrap = timeIt(['bwrap', '--ro-bind', tree, '/', '--proc', '/proc', '--dev', '/dev', '--unshare-all', trueBin]);
+const fmt = (r) => `median ${r.median.toFixed(2)} ms  mean ${r.mean.toFixed(2)} ms  min ${r.min.toFixed(2)} ms`;
+console.log(`runtime: ${runtime} (${tree})   runs: ${runs}   timer: ${rnx.tool}`);
+console.log(`  rnx-launch --runtime ${runtime} -- true      ${fmt(rnx)}`);
+console.log(`  bwrap --ro-bind TREE / ... --unshare-all true  ${fmt(bwrap)}`);
+console.log(`  ratio rnx/bwrap (median): ${(rnx.median / bwrap.median).toFixed(2)}  (target <= 1.0)`);
