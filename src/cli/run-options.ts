@@ -33,21 +33,23 @@ export const RUN_OPTIONS: RunOptionSpec[] = [
  * the rest is the command. Returns undefined when help was asked for (commander prints it).
  */
 export function parseRunArgs(args: string[]): { opts: RunCliOptions; command: string[] } | undefined {
-  const takesValue = new Map<string, boolean>();
+  const valueOption = new Map<string, string>();
   for (const o of RUN_OPTIONS) {
-    takesValue.set(`--${o.long}`, o.value !== undefined);
-    if (o.short) takesValue.set(`-${o.short}`, o.value !== undefined);
+    if (!o.value) continue;
+    valueOption.set(`--${o.long}`, o.long);
+    if (o.short) valueOption.set(`-${o.short}`, o.long);
   }
+  // Values are joined to their option (`--memory=-1`) so a value that starts with '-' stays a value.
+  const optionArgs: string[] = [];
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--' || !a.startsWith('-') || a === '-') break;
     if (a === '-h' || a === '--help') return undefined;
-    const flag = a.startsWith('--') ? a.split('=')[0]! : a.slice(0, 2);
-    const inline = a.startsWith('--') ? a.includes('=') : a.length > 2;
-    if (takesValue.get(flag) && !inline) i++;
+    const long = valueOption.get(a);
+    if (long !== undefined && i + 1 < args.length) optionArgs.push(`--${long}=${args[++i]}`);
+    else optionArgs.push(a);
   }
-  const optionArgs = args.slice(0, i);
   const command = args[i] === '--' ? args.slice(i + 1) : args.slice(i);
   let values: Record<string, string | string[] | boolean | undefined>;
   try {

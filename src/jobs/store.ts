@@ -46,9 +46,10 @@ export class JobStore {
   read(id: string): JobRecord {
     const record = this.readRaw(id);
     if (FINAL_STATES.has(record.state)) return record;
+    const events = readEvents(this.file(id, 'events'));
     const next = reconcile(record, {
-      events: readEvents(this.file(id, 'events')),
-      alive: jobProcessAlive(record),
+      events,
+      alive: jobProcessAlive(record.id, [record.launcherPid, events.started?.pid, registeredLauncherPid(record.id)]),
       launcherMessage: lastLauncherMessage(this.file(id, 'output')),
       now: new Date(),
     });
@@ -105,18 +106,28 @@ export class JobStore {
   }
 }
 
-/** Whether the launcher or the job's PID 1 still runs, checking the pid really belongs to this job. */
-export function jobProcessAlive(record: JobRecord): boolean {
-  for (const pid of [record.launcherPid, record.jobPid]) {
+/** Whether any of `pids` still runs as this job's launcher or PID 1 (their argv names the job id). */
+export function jobProcessAlive(id: string, pids: Array<number | undefined>): boolean {
+  for (const pid of pids) {
     if (!pid) continue;
     try {
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (argv.includes(`\0--job-id\0${record.id}\0`) || argv.includes(`--job-id=${record.id}`)) return true;
+      if (argv.includes(`\0--job-id\0${id}\0`) || argv.includes(`\0--job-id=${id}\0`)) return true;
     } catch {
       // gone
     }
   }
   return false;
+}
+
+/** The supervising launcher of a detached job, from rnx-launch's registry (/run/rnx/jobs/ID). */
+export function registeredLauncherPid(id: string): number | undefined {
+  try {
+    const m = /^launcher_pid (\d+)$/m.exec(readFileSync(`/run/rnx/jobs/${id}`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The last line rnx-launch wrote about itself into the job's output. */

@@ -126,7 +126,7 @@ describe('background jobs', () => {
 
   it('stats move when the job works: CPU for a busy loop, memory for an allocation', async () => {
     const cpuId = run(['job', 'run', `--runtime=${RT}`, '-d', '--timeout', '20s', 'sh', '-c', 'while :; do :; done']).stdout.trim();
-    const memId = run(['job', 'run', `--runtime=${RT}`, '-d', '--timeout', '20s', 'sh', '-c', 'x=$(head -c 60000000 /dev/zero | tr "\\0" a); sleep 30']).stdout.trim();
+    const memId = run(['job', 'run', `--runtime=${RT}`, '-d', '--timeout', '20s', 'sh', '-c', 'dd if=/dev/zero bs=60M count=1 2>/dev/null | sleep 30']).stdout.trim();
     await sleep(2500);
     const cpu = JSON.parse(run(['job', 'stats', cpuId, '--json']).stdout);
     expect(cpu.state).toBe('running');

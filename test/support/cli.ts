@@ -16,12 +16,13 @@ export function rnx(args: string[], opts: { env?: Record<string, string>; asUid?
   if (opts.asUid !== undefined) {
     r = spawnSync('setpriv', [`--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', process.execPath, RNX_BIN, ...args], {
       encoding: 'utf8',
+      maxBuffer: 1 << 30,
       env,
       input: opts.input ?? '',
       timeout: opts.timeoutMs ?? 120_000,
     });
   } else {
-    r = spawnSync(process.execPath, [RNX_BIN, ...args], { encoding: 'utf8', env, input: opts.input ?? '', timeout: opts.timeoutMs ?? 120_000 });
+    r = spawnSync(process.execPath, [RNX_BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env, input: opts.input ?? '', timeout: opts.timeoutMs ?? 120_000 });
   }
   return { code: r.status ?? 128 + 9, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }

@@ -133,7 +133,7 @@ export function trimTree(tree: string, trim: RecipeTrim): TrimResult {
   return { removed, specials };
 }
 
-/** Removes device nodes, FIFOs and sockets anywhere in the tree; returns their in-tree paths. */
+/** Removes device nodes, FIFOs and sockets anywhere in the tree (returns their in-tree paths); drops setuid/setgid bits. */
 export function removeSpecialFiles(tree: string, rel = ''): string[] {
   const out: string[] = [];
   for (const n of readdirSync(join(tree, rel))) {
@@ -143,6 +143,9 @@ export function removeSpecialFiles(tree: string, rel = ''): string[] {
     else if (st.isBlockDevice() || st.isCharacterDevice() || st.isFIFO() || st.isSocket()) {
       rmSync(join(tree, r), { force: true });
       out.push(r);
+    } else if (st.isFile() && (st.mode & 0o6000) !== 0) {
+      // setuid/setgid bits mean nothing in a job (no_new_privs) and installing (chown) would drop them anyway.
+      chmodSync(join(tree, r), st.mode & 0o1777);
     }
   }
   return out;
