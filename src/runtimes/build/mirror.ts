@@ -90,7 +90,9 @@ export function chooseMirrors(override?: string, etcApt = '/etc/apt'): Mirrors {
     return { main, ...(security ? { security } : {}), from: override ? '--mirror' : '$RNX_DEBIAN_MIRROR' };
   }
   const sources = readHostAptSources(etcApt).filter((s) => s.components.includes('main'));
-  const main = sources.find((s) => s.suites.some((x) => DEBIAN_SUITE_RE.test(x)) && !/-security$/.test(s.uri));
+  const candidates = sources.filter((s) => s.suites.some((x) => DEBIAN_SUITE_RE.test(x)) && !/-security$/.test(s.uri));
+  // A Debian archive's path ends in /debian; third-party repositories may also call a suite "stable".
+  const main = candidates.find((s) => /\/debian$/.test(s.uri)) ?? candidates[0];
   if (!main) {
     throw new UserError(
       `cannot find a Debian mirror in ${etcApt}/sources.list(.d); pass --mirror URL or set RNX_DEBIAN_MIRROR (e.g. the URL of a Debian archive)`,
