@@ -201,7 +201,25 @@ describe.skipIf(!canRun)('rnx-launch isolation', () => {
     }
   });
 
-  it('blocks TIOCSTI (also with high bits set) and new user namespaces', async () => {
+  it('seccomp: TIOCSTI refused (also with high bits set), x32 system calls kill the process', async () => {
+    const wd = userDir();
+    try {
+      writeFileSync(
+        join(wd, 't.c'),
+        '#include <stdio.h>\n#include <unistd.h>\n#include <errno.h>\n#include <sys/syscall.h>\n#include <sys/ioctl.h>\n' +
+          'int main(void){char c=0;long a=syscall(SYS_ioctl,0,0x100000000UL|TIOCSTI,&c);int ea=errno;long b=syscall(SYS_ioctl,0,TIOCSTI,&c);' +
+          'printf("%ld %d %ld %d\\n",a,ea,b,errno);fflush(stdout);syscall(0x40000000|39);puts("x32-ran");return 0;}\n',
+      );
+      execFileSync('gcc', ['-static', '-O1', '-o', join(wd, 't'), join(wd, 't.c')]);
+      const r = await launch(['--runtime', TEST_RUNTIME, '--workdir', wd, '--', './t']);
+      expect(r.stdout).toBe('-1 1 -1 1\n');
+      expect(r.code).toBe(128 + 31);
+    } finally {
+      rmSync(wd, { recursive: true, force: true });
+    }
+  });
+
+  it('blocks new user namespaces and mounts', async () => {
     // busybox has no ioctl applet; unshare -U exercises the user-namespace rule
     const r = await sh('unshare -U true 2>&1; echo rc=$?; mount -t tmpfs x /tmp 2>&1; echo rc=$?');
     expect(r.stdout).toMatch(/rc=[1-9]/);

@@ -143,7 +143,8 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
   it('a fork bomb stops at the pids limit', async () => {
     let maxSeen = 0;
     let pidsDir = '';
-    const r = await sh('f() { f | f & }; f; sleep 2', ['--pids', '40', '--timeout', '20'], {
+    // every process forks more, forever: only the pids limit stops it
+    const r = await sh('f() { while :; do f & sleep 0.01; done; }; f 2>/dev/null & sleep 2', ['--pids', '40', '--timeout', '20'], {
       status: true,
       onStarted: (ev) => {
         pidsDir = ev.cgroups.pids ?? ev.cgroups.unified ?? '';
@@ -158,7 +159,7 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
     });
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(6000);
-    expect(maxSeen).toBeGreaterThan(5);
+    expect(maxSeen).toBeGreaterThan(30);
     expect(maxSeen).toBeLessThanOrEqual(40);
     // the host is fine: a normal job still runs
     expect((await sh('echo ok')).stdout).toBe('ok\n');
