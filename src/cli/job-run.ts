@@ -74,13 +74,11 @@ async function runForeground(store: JobStore, job: StartedJob, launcher: string)
     const eventsFile = store.file(id, 'events');
     await waitForStart(eventsFile, exited, () => launcherDone);
     if (!readEvents(eventsFile).started) {
-      await exited;
-      const record = store.read(id);
+      const record = store.read(id, await exited);
       return reportFailure(record.state === 'failed' ? record : { ...record, error: record.error ?? 'rnx-launch did not start the job' });
     }
     await followFile(store.file(id, 'output'), { isDone: () => launcherDone, writerEnded: exited, write: writeToFd(1) });
-    await exited;
-    const record = store.read(id);
+    const record = store.read(id, await exited);
     return exitStatus(record);
   } finally {
     stopper.dispose();
@@ -115,6 +113,7 @@ function reportFailure(record: JobRecord): number {
 
 function exitStatus(record: JobRecord): number {
   if (record.state === 'failed') return reportFailure(record);
+  if (record.error) process.stderr.write(`rnx: ${record.error}\n`);
   if (record.exitCode === 127 && !record.signal) {
     process.stderr.write(`rnx: ${record.command[0]}: command not found in runtime ${record.runtime}\n`);
   } else if (record.state === 'oom') {

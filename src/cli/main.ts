@@ -7,9 +7,8 @@ export async function main(argv: string[]): Promise<number> {
   if (fast !== undefined) return fast;
   if (wantsApp(argv)) {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
-      process.stdout.write(
-        'rnx: the terminal app needs a terminal. Plain commands: rnx runtime --help, rnx job --help, rnx --help\n',
-      );
+      const { printSummary } = await import('./summary.js');
+      printSummary(rootFrom(argv) ?? process.env.RNX_ROOT ?? DEFAULT_ROOT);
       return ExitCode.Ok;
     }
     const { startApp } = await import('../tui/start.js');

@@ -44,6 +44,15 @@ export function reconcile(record: JobRecord, seen: Observed): JobRecord {
     next.error = seen.launcherMessage ?? 'rnx-launch exited without starting the job';
     return next;
   }
+  const status = seen.launcherExit?.code;
+  if (typeof status === 'number') {
+    // The launcher ended normally but its report was lost (e.g. the disk was full): its status is the job's.
+    next.exitCode = status;
+    if (status > 128) next.signal = status - 128;
+    next.state = finalState(next, next.signal ?? 0);
+    next.error = 'rnx-launch could not record the end of the job; its exit status was used';
+    return next;
+  }
   // Started, never reported an end: the launcher was killed (its job dies with it).
   next.state = record.stopRequested ? 'stopped' : 'killed';
   next.signal = 9;

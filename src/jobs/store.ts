@@ -1,12 +1,15 @@
 // The job store: one directory per job under the user's state directory.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, fstatSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../util/errors.js';
 import { readEvents } from './events.js';
 import { jobDir, jobFiles, jobsDir, stateDir } from './paths.js';
-import { reconcile } from './reconcile.js';
+import { reconcile, type Observed } from './reconcile.js';
 import { FINAL_STATES, type JobRecord } from './types.js';
+
+const RESERVE_FILE = 'reserve';
+const RESERVE_BYTES = 256 * 1024;
 
 export class JobStore {
   constructor(readonly state: string = stateDir()) {}
@@ -28,6 +31,8 @@ export class JobStore {
     mkdirSync(jobsDir(this.state), { recursive: true, mode: 0o700 });
     mkdirSync(this.dir(record.id), { mode: 0o700 });
     this.save(record);
+    // Room kept back so the final record can still be written when the job's output fills the disk.
+    writeFileSync(join(this.dir(record.id), RESERVE_FILE), Buffer.alloc(RESERVE_BYTES), { mode: 0o600 });
   }
 
   save(record: JobRecord): void {
@@ -42,8 +47,11 @@ export class JobStore {
     return JSON.parse(readFileSync(this.file(id, 'record'), 'utf8')) as JobRecord;
   }
 
-  /** Reads a record and brings a running one up to date (persisting a state it has reached). */
-  read(id: string): JobRecord {
+  /**
+   * Reads a record and brings a running one up to date (persisting a state it has reached).
+   * `launcherExit` is the launcher's exit status, when the caller started it and saw it end.
+   */
+  read(id: string, launcherExit?: Observed['launcherExit']): JobRecord {
     const record = this.readRaw(id);
     if (FINAL_STATES.has(record.state)) return record;
     const events = readEvents(this.file(id, 'events'));
@@ -51,8 +59,13 @@ export class JobStore {
       events,
       alive: jobProcessAlive(record.id, [record.launcherPid, events.started?.pid, registeredLauncherPid(record.id)]),
       launcherMessage: lastLauncherMessage(this.file(id, 'output')),
+      ...(launcherExit ? { launcherExit } : {}),
       now: new Date(),
     });
+    if (FINAL_STATES.has(next.state)) {
+      if (diskFull(this.dir(id))) next.error = `output may be incomplete: no space left on device under ${this.dir(id)}`;
+      rmSync(join(this.dir(id), RESERVE_FILE), { force: true });
+    }
     if (next.state !== record.state || next.jobPid !== record.jobPid) {
       // Another reader may have finalised it already; never overwrite a final state.
       const current = this.readRaw(id);
@@ -118,6 +131,16 @@ export function jobProcessAlive(id: string, pids: Array<number | undefined>): bo
     }
   }
   return false;
+}
+
+/** Whether the filesystem holding `dir` has no room left (a job writing its output there was cut short). */
+export function diskFull(dir: string): boolean {
+  try {
+    const st = statfsSync(dir);
+    return st.bavail * st.bsize < 64 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 /** The supervising launcher of a detached job, from rnx-launch's registry (/run/rnx/jobs/ID). */

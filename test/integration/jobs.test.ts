@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -215,3 +215,19 @@ describe('headline examples (when their runtimes are installed)', () => {
   });
 });
 
+
+describe('a full disk', () => {
+  it('says so when the job\'s output could not all be recorded', () => {
+    const small = mkdtempSync(join(tmpdir(), 'rnx-full-'));
+    spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', small]);
+    try {
+      const r = rnx(['job', 'run', `--runtime=${RT}`, 'sh', '-c', 'dd if=/dev/zero bs=1M count=8 2>/dev/null; echo done'], { env: { ...env, RNX_STATE_DIR: small } });
+      expect(r.stderr).toMatch(/output may be incomplete: no space left on device/);
+      const noRoom = rnx(['job', 'run', `--runtime=${RT}`, 'true'], { env: { ...env, RNX_STATE_DIR: small } });
+      expect(noRoom.stderr).toMatch(/^rnx: no space left on device/);
+    } finally {
+      spawnSync('umount', ['-l', small]);
+      rmSync(small, { recursive: true, force: true });
+    }
+  });
+});
