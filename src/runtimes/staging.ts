@@ -3,17 +3,9 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '../util/process.js';
 
 const STAGING_RE = /^\.(staging|trash)-(\d+)-/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes staging and trash directories left behind by processes that no longer run. */
 export function cleanStaleStaging(runtimesDir: string): string[] {
@@ -26,8 +18,8 @@ export function cleanStaleStaging(runtimesDir: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     const m = STAGING_RE.exec(name);
-    if (!m || (Number(m[2]) !== process.pid && alive(Number(m[2])))) continue;
-    if (Number(m[2]) === process.pid) continue;
+    const owner = Number(m?.[2]);
+    if (!m || owner === process.pid || processAlive(owner)) continue;
     rmSync(join(runtimesDir, name), { recursive: true, force: true });
     removed.push(name);
   }
@@ -44,8 +36,4 @@ export function newStagingDir(runtimesDir: string): Promise<string> {
 
 export function trashName(runtimesDir: string, name: string): string {
   return join(runtimesDir, `.trash-${process.pid}-${name}`);
-}
-
-export function isHiddenStoreEntry(name: string): boolean {
-  return name.startsWith('.');
 }
