@@ -41,7 +41,7 @@ export async function installRuntime(source: string, opts: InstallOptions): Prom
   try {
     st = lstatSync(source);
   } catch {
-    throw new UserError(`${source}: no such file or directory`, ExitCode.NotFound);
+    throw new UserError(`${source}: no such file or directory, and no shipped recipe of that name (rnx runtime recipes lists them)`, ExitCode.NotFound);
   }
   if (!st.isDirectory() && !st.isFile()) throw new UserError(`${source}: not a runtime archive or directory`);
   const runtimesDir = storeLayout.runtimesDir(opts.root);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { printJson, storeRoot } from '../context.js';
 import { createProgress } from '../../util/progress.js';
@@ -68,9 +69,14 @@ export function registerRuntimeCommands(program: Command): Command {
   runtime
     .command('install')
     .description('install a runtime from a packed archive (.tar, .tar.gz) or a directory with runtime.yml + isolated/')
-    .argument('<source>', 'archive, directory, or the name of a shipped recipe')
+    .argument('<source>', 'archive, directory, or the name of a shipped recipe (rnx runtime recipes)')
     .option('--force', 'replace an installed runtime of the same name (once the new one is ready)')
     .action(async (source: string, opts: { force?: boolean }, cmd: Command) => {
+      if (!existsSync(source)) {
+        // Not a file or directory: a shipped recipe of that name is built and installed.
+        const { installFromRecipeIfShipped } = await import('../../runtimes/build/index.js');
+        if (await installFromRecipeIfShipped(source, { root: storeRoot(cmd), force: opts.force === true })) return;
+      }
       const { installRuntime } = await import('../../runtimes/install.js');
       const progress = createProgress();
       const result = await installRuntime(source, {
