@@ -65,6 +65,7 @@ describe('recipes', () => {
     expect(fails(GOOD.replace('name: demo', 'name: Demo!'))).toMatch(/^r\.yml:1: invalid runtime name/);
     expect(fails(GOOD + 'steps: [""]\n')).toMatch(/^r\.yml:10: a step must not be empty/);
     expect(fails(GOOD.replace('  - bash -c true', '  - run: x\n    expect: "/(/"'))).toMatch(/^r\.yml:10: test expect is not a valid regular expression/);
+    expect(fails(GOOD.replace('  - bash -c true', '  - run: x\n    expect: /^1/m'))).toMatch(/^r\.yml:10: test expect: write a regular expression as \/like this\/ without flags/);
     expect(fails('name: [')).toMatch(/^r\.yml:1: invalid YAML/);
   });
 

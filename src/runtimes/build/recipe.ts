@@ -185,6 +185,9 @@ function parseTest(y: YamlFile, node: Node | null): RecipeTest {
     if (k === 'run') run = y.string(v, 'test run');
     else if (k === 'expect') {
       expect = y.string(v, 'test expect');
+      if (/^\/.*\/[a-z]+$/s.test(expect)) {
+        y.fail(v, 'test expect: write a regular expression as /like this/ without flags (it always matches line by line); quote a plain text that looks like one');
+      }
       if (expect.length > 2 && expect.startsWith('/') && expect.endsWith('/')) {
         try {
           new RegExp(expect.slice(1, -1));

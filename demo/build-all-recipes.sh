@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds every shipped recipe (recipes/*.yml) for real, installs it, runs its tests through rnx-launch
+# (the build's test phase), and prints a table of build time, installed size and result.
+# Needs root, debootstrap and the launcher (sudo rnx setup). Usage: demo/build-all-recipes.sh [NAME...]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+RNX=(node bin/rnx.js)
+ROOT="${RNX_ROOT:-/opt/rnx}"
+export RNX_ROOT="$ROOT"
+[ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
+[ -f dist/src/cli/main.js ] || npx tsc -p tsconfig.json
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for f in recipes/*.yml; do names+=("$(basename "$f" .yml)"); done
+fi
+logdir="$(mktemp -d /tmp/rnx-build-all.XXXXXX)"
+rows=()
+failed=0
+for n in "${names[@]}"; do
+  echo "=== $n" >&2
+  start=$(date +%s.%N)
+  if "${RNX[@]}" runtime build "$n" --install --force >"$logdir/$n.out" 2>&1; then
+    result=ok
+  else
+    result=FAILED; failed=$((failed + 1))
+  fi
+  secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+  cat "$logdir/$n.out" >&2
+  size=-
+  if [ -d "$ROOT/runtimes/$n/isolated" ] && [ "$result" = ok ]; then
+    size=$(du -sh --apparent-size "$ROOT/runtimes/$n/isolated" | cut -f1)
+  fi
+  base=$(grep -o 'bootstrap done in [^:]*: [a-z ,]*' "$logdir/$n.out" | sed 's/.*: //' | head -1)
+  rows+=("$(printf '%-20s %-8s %9.1fs  %8s  %s' "$n" "$result" "$secs" "$size" "${base:-}")")
+done
+echo
+printf '%-20s %-8s %10s  %8s  %s\n' RECIPE RESULT BUILD SIZE BASE
+printf '%s\n' "${rows[@]}"
+echo "(build output kept in $logdir; full build logs under /var/log/rnx)"
+exit $((failed > 0))
