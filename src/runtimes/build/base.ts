@@ -2,7 +2,7 @@
 // debootstrap. A cached base already has its apt sources, package lists and updates applied.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aptGet, prepareTree, unprepareTree } from './chroot.js';
+import { aptGet, cacheLockFile, prepareTree, unprepareTree } from './chroot.js';
 import type { BuildLog } from './log.js';
 import type { Mirrors } from './mirror.js';
 
@@ -90,7 +90,9 @@ export async function ensureBase(
   rmSync(tmp, { recursive: true, force: true });
   try {
     // debootstrap mounts /proc and /sys in the target itself: keep those mounts in a private namespace.
-    await log.run('unshare', [
+    await log.run('flock', [
+      cacheLockFile(aptCache),
+      'unshare',
       '--mount',
       '--propagation',
       'private',

@@ -39,10 +39,15 @@ export function runInTree(log: BuildLog, tree: string, argv: string[], opts: Tre
     mkdirSync(join(tree, 'var', 'cache', 'apt', 'archives'), { recursive: true, mode: 0o755 });
   }
   const { aptCache, ...run } = opts;
-  return log.run('unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', ENTER_SCRIPT, 'rnx-enter', tree, aptCache ?? '', ...argv], {
-    ...run,
-    env: run.env ?? buildEnv(),
-  });
+  const enter = ['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', ENTER_SCRIPT, 'rnx-enter', tree, aptCache ?? '', ...argv];
+  // Builds of the same suite share the .deb cache: one apt at a time on it (apt would fail on its lock).
+  const argvFull = aptCache ? ['flock', cacheLockFile(aptCache), ...enter] : enter;
+  return log.run(argvFull[0]!, argvFull.slice(1), { ...run, env: run.env ?? buildEnv() });
+}
+
+/** The lock file serialising apt runs that share the .deb cache `aptCache`. */
+export function cacheLockFile(aptCache: string): string {
+  return `${aptCache.replace(/\/+$/, '')}.lock`;
 }
 
 /** apt-get with the options every build uses. */
