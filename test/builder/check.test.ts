@@ -91,13 +91,17 @@ describe('self-containment check', () => {
     put(tree, 'usr/bin/ok-script', '#!/bin/sh\necho hi\n');
     put(tree, 'usr/bin/env-script', '#!/usr/bin/env sh\necho hi\n');
     put(tree, 'usr/share/not-executable.py', '#!/usr/bin/python9\n', 0o644);
+    // OpenJDK-style: libjvm.so lives off the search path and is loaded first by the program
+    put(tree, 'usr/lib/jvm/lib/server/libjvm.so', makeElf({ soname: 'libjvm.so', needed: ['libc.so.6'] }), 0o644);
+    put(tree, 'usr/lib/jvm/lib/libjava.so', makeElf({ needed: ['libjvm.so', 'libc.so.6'] }), 0o644);
   });
 
   it('passes a self-contained tree (ld.so.conf include globs, $ORIGIN runpath, class matching, absolute links inside the tree)', async () => {
     const r = await checkTree(tree);
     expect(r.missing).toEqual([]);
     expect(r.ok).toBe(true);
-    expect(r.elfFiles).toBe(7);
+    expect(r.elfFiles).toBe(9);
+    expect(r.preloaded).toBe(1);
     expect(r.scripts).toBe(2);
   });
 
@@ -115,6 +119,9 @@ describe('self-containment check', () => {
     put(bad, 'usr/bin/envscript', makeElf()); // placeholder to keep a file named like a program
     put(bad, 'usr/bin/env', makeElf());
     put(bad, 'usr/bin/runs-ruby', '#!/usr/bin/env ruby\n');
+    // a program (unlike a library) gets no SONAME leniency for a library off the search path
+    put(bad, 'opt/jvm/libjvm.so', makeElf({ soname: 'libjvm.so' }), 0o644);
+    put(bad, 'usr/bin/needs-jvm', makeElf({ interp: '/lib64/ld-linux-x86-64.so.2', needed: ['libjvm.so'] }));
     const r = await checkTree(bad);
     expect(r.ok).toBe(false);
     const got = r.missing.map((m) => `${m.file} ${m.kind} ${m.need}`);
@@ -125,9 +132,10 @@ describe('self-containment check', () => {
         '/usr/bin/noloader interpreter /lib/ld-musl-x86_64.so.1',
         '/usr/bin/script script-interpreter /usr/bin/perl',
         '/usr/bin/runs-ruby script-interpreter /usr/bin/env ruby',
+        '/usr/bin/needs-jvm library libjvm.so',
       ]),
     );
-    expect(r.missing).toHaveLength(5);
+    expect(r.missing).toHaveLength(6);
   });
 
   it('never resolves through to the host: absolute and ../ links stay inside the tree', async () => {
