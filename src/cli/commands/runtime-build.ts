@@ -90,7 +90,8 @@ export function registerBuildCommands(runtime: Command): void {
             m.kind === 'library' ? 'missing library' : m.kind === 'interpreter' ? 'missing ELF interpreter' : m.kind === 'script-interpreter' ? 'missing #! interpreter' : 'unreadable';
           out.push(`${what} ${m.need}: needed by ${m.file}${m.detail && m.kind !== 'library' ? ` (${m.detail})` : ''}`);
         }
-        const stats = `${report.files} files, ${report.elfFiles} ELF, ${report.scripts} scripts, ${(report.elapsedMs / 1000).toFixed(1)}s`;
+        const preloaded = report.preloaded ? `, ${report.preloaded} library dependencies found only by SONAME` : '';
+        const stats = `${report.files} files, ${report.elfFiles} ELF, ${report.scripts} scripts${preloaded}, ${(report.elapsedMs / 1000).toFixed(1)}s`;
         out.push(report.ok ? `${target}: self-contained (${stats})` : `${target}: NOT self-contained: ${report.missing.length} missing (${stats})`);
         process.stdout.write(out.join('\n') + '\n');
       }
