@@ -27,14 +27,14 @@ for n in "${names[@]}"; do
   secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
   cat "$logdir/$n.out" >&2
   size=-
-  if [ -d "$ROOT/runtimes/$n/isolated" ] && [ "$result" = ok ]; then
-    size=$(du -sh --apparent-size "$ROOT/runtimes/$n/isolated" | cut -f1)
+  if [ "$result" = ok ]; then
+    size=$(grep -oE '[0-9]+ files, [0-9.]+ [KMGT]?i?B' "$logdir/$n.out" | tail -1 | sed 's/.*, //')
   fi
   base=$(grep -o 'bootstrap done in [^:]*: [a-z ,]*' "$logdir/$n.out" | sed 's/.*: //' | head -1)
-  rows+=("$(printf '%-20s %-8s %9.1fs  %8s  %s' "$n" "$result" "$secs" "$size" "${base:-}")")
+  rows+=("$(printf '%-20s %-8s %9.1fs  %10s  %s' "$n" "$result" "$secs" "$size" "${base:-}")")
 done
 echo
-printf '%-20s %-8s %10s  %8s  %s\n' RECIPE RESULT BUILD SIZE BASE
+printf '%-20s %-8s %10s  %10s  %s\n' RECIPE RESULT BUILD SIZE BASE
 printf '%s\n' "${rows[@]}"
 echo "(build output kept in $logdir; full build logs under /var/log/rnx)"
 exit $((failed > 0))

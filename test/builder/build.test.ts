@@ -1,16 +1,16 @@
 // Builds real runtimes from Debian packages (debootstrap on the first run; the base is cached after that)
 // and runs commands in them through the installed setuid launcher.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rnx } from '../support/cli.js';
+import { rnx, RNX_BIN } from '../support/cli.js';
 import { launcherProblem } from '../../src/runtimes/build/build.js';
 
 const ROOT = '/opt/rnx';
 const LAUNCHER = '/usr/local/libexec/rnx/rnx-launch';
-const NAMES = ['rnx-test-base', 'rnx-test-nopkg', 'rnx-test-failing'];
+const NAMES = ['rnx-test-base', 'rnx-test-nopkg', 'rnx-test-failing', 'rnx-test-interrupt'];
 const isRoot = process.getuid?.() === 0;
 const hasDebootstrap = spawnSync('sh', ['-c', 'command -v debootstrap'], { stdio: 'ignore' }).status === 0;
 const problem = !isRoot ? 'not root' : !hasDebootstrap ? 'debootstrap is not installed (apt-get install debootstrap)' : launcherProblem(ROOT);
@@ -128,6 +128,32 @@ describe.skipIf(Boolean(problem))('rnx runtime build (real Debian packages, real
       expect(r.stderr).toMatch(/build failed in phase test: test `bash -c 'echo about to fail; exit 3'` failed: exited with status 3/);
       expect(r.stderr).toContain('about to fail');
       expect(leftovers('rnx-test-failing')).toEqual([]);
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    'an interrupted build (SIGTERM) stops its commands and leaves nothing behind',
+    async () => {
+      const file = writeRecipe('rnx-test-interrupt', (t) => t.replace('tests:', 'steps:\n  - sleep 300\ntests:'));
+      const child = spawn(process.execPath, [RNX_BIN, 'runtime', 'build', file, '--install'], { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+      await new Promise<void>((res) => {
+        child.stderr.on('data', (b: Buffer) => {
+          stderr += b.toString();
+          if (stderr.includes('[3/7] steps')) res();
+        });
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited;
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      expect(stderr).toMatch(/build failed in phase steps: interrupted/);
+      expect(code).toBe(130);
+      expect(leftovers('rnx-test-interrupt')).toEqual([]);
+      expect(spawnSync('pgrep', ['-f', 'sleep 300']).status).toBe(1);
     },
     BUILD_TIMEOUT,
   );

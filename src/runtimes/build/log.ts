@@ -77,6 +77,8 @@ export class BuildLog {
         cwd: opts.cwd,
         env: opts.env ?? (process.env as Record<string, string>),
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so an interrupt ends the whole command (flock's child, dpkg's scripts, …).
+        detached: true,
       });
       this.children.add(child);
       let captured = '';
@@ -87,7 +89,15 @@ export class BuildLog {
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
-      const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+      const timer = opts.timeoutMs
+        ? setTimeout(() => {
+            try {
+              process.kill(-child.pid!, 'SIGKILL');
+            } catch {
+              child.kill('SIGKILL');
+            }
+          }, opts.timeoutMs)
+        : undefined;
       child.on('error', (err) => {
         if (timer) clearTimeout(timer);
         this.children.delete(child);
@@ -106,7 +116,13 @@ export class BuildLog {
 
   /** Ends every running command (on interrupt). */
   killAll(signal: NodeJS.Signals = 'SIGTERM'): void {
-    for (const c of this.children) c.kill(signal);
+    for (const c of this.children) {
+      try {
+        if (c.pid) process.kill(-c.pid, signal);
+      } catch {
+        c.kill(signal);
+      }
+    }
   }
 
   close(): void {
