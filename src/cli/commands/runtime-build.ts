@@ -17,7 +17,7 @@ export function registerBuildCommands(runtime: Command): void {
     .option('-o, --output <file>', 'write the built runtime as an archive (.tar.gz, .tgz or .tar); default ./NAME.tar.gz unless --install')
     .option('--install', 'install the built runtime into the store')
     .option('--force', 'replace an installed runtime of the same name')
-    .option('--keep-build', 'keep the build directory (<root>/build/NAME-PID) afterwards')
+    .option('--keep-build', 'keep the build directory afterwards (<root>/build/kept-NAME-TIME), also when the build fails')
     .option('--skip-tests', "do not run the recipe's tests through rnx-launch")
     .option('--mirror <url>', 'Debian mirror (default: $RNX_DEBIAN_MIRROR, else the host apt sources)')
     .option('--refresh-base', "bootstrap the suite's base system again even when it is cached")

@@ -31,7 +31,8 @@ export type BuildEvent =
   | { type: 'phase-start'; phase: Phase; index: number; total: number }
   | { type: 'phase-end'; phase: Phase; ms: number; note?: string }
   | { type: 'output'; phase: Phase; line: string }
-  | { type: 'log'; file: string };
+  | { type: 'log'; file: string }
+  | { type: 'kept'; dir: string };
 
 export interface BuildOptions {
   /** Store root (runtimes are installed in <root>/runtimes). */
@@ -40,7 +41,7 @@ export interface BuildOptions {
   install?: boolean;
   /** Also write a packed runtime (.tar.gz or .tar) here. */
   output?: string;
-  /** Keep <root>/build/<name>-<pid> (the tree is then copied into the store, not moved). */
+  /** Keep the build directory, as <root>/build/kept-<name>-<time> (the tree is then copied into the store, not moved). */
   keepBuild?: boolean;
   /** Replace an installed runtime of the same name. */
   force?: boolean;
@@ -364,8 +365,18 @@ export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (!succeeded) rmSync(tempDir, { recursive: true, force: true });
-    if (opts.keepBuild) log.note(`kept build directory ${buildDir}`);
-    else rmSync(buildDir, { recursive: true, force: true });
+    if (opts.keepBuild && existsSync(buildDir)) {
+      // Renamed so that the next build's leftover cleanup (pid-named directories) leaves it alone.
+      const kept = join(root, 'build', `kept-${recipe.name}-${timestamp()}`);
+      try {
+        if (existsSync(join(buildDir, runtimeFiles.spec))) writeFileSync(join(buildDir, runtimeFiles.spec), renderRuntimeYaml(recipe), { mode: 0o644 });
+        renameSync(buildDir, kept);
+        log.note(`kept build directory ${kept}`);
+        emit({ type: 'kept', dir: kept });
+      } catch (err) {
+        log.note(`could not keep ${buildDir}: ${(err as Error).message}`);
+      }
+    } else rmSync(buildDir, { recursive: true, force: true });
     log.close();
   }
 }

@@ -39,6 +39,9 @@ export function stderrReporter(stream: NodeJS.WriteStream = process.stderr): { o
     onEvent(e) {
       if (e.type === 'log') {
         stream.write(`build log: ${e.file}\n`);
+      } else if (e.type === 'kept') {
+        clear();
+        stream.write(`build directory kept: ${e.dir}\n`);
       } else if (e.type === 'phase-start') {
         clear();
         phase = e.phase;
