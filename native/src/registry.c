@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int g_regfd = -1;   /* O_RDONLY directory fd of REGISTRY_DIR */
@@ -47,20 +48,21 @@ unsigned long long proc_start_time(pid_t pid)
 int reg_create(const char *job_id, uid_t uid, int v2)
 {
     reg_open_dir();
-    int fd = openat(g_regfd, job_id, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        if (errno == EEXIST) return -1;
-        fail_errno("cannot create registry entry %s/%s", REGISTRY_DIR, job_id);
-    }
+    /* written while it has no name, then linked under the job id (failing if the id is taken): an entry is never
+     * seen half-written, and a launcher killed before the link (SIGKILL, RLIMIT_FSIZE...) leaves nothing behind */
+    int fd = openat(g_regfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0) fail_errno("cannot create a registry entry in %s", REGISTRY_DIR);
     char buf[256];
     pid_t self = getpid();
     int n = snprintf(buf, sizeof buf, "uid %u\nlauncher_pid %d\nlauncher_start %llu\ncgroup %s\n", (unsigned)uid,
                      (int)self, proc_start_time(self), v2 ? "v2" : "v1");
-    if (write_all(fd, buf, (size_t)n) < 0) {
+    if (write_all(fd, buf, (size_t)n) < 0) fail_errno("cannot write registry entry");
+    if (linkat(fd, "", g_regfd, job_id, AT_EMPTY_PATH) < 0) {
         int e = errno;
-        unlinkat(g_regfd, job_id, 0);
+        close(fd);
+        if (e == EEXIST) return -1;
         errno = e;
-        fail_errno("cannot write registry entry");
+        fail_errno("cannot create registry entry %s/%s", REGISTRY_DIR, job_id);
     }
     close(fd);
     return 0;
@@ -110,7 +112,15 @@ void reg_cleanup_stale(void)
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' || !valid_job_id(de->d_name)) continue;
         struct reg_entry e;
-        if (reg_read(de->d_name, &e) < 0) continue;   /* being written, or damaged: leave it */
+        if (reg_read(de->d_name, &e) < 0) {
+            /* entries are complete when they appear; an incomplete one is left by an older launcher killed while
+             * writing it (before it made any cgroup). Give such a writer a moment, then remove it. */
+            struct stat st;
+            if (fstatat(g_regfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+                time(NULL) - st.st_mtime > 10)
+                unlinkat(g_regfd, de->d_name, 0);
+            continue;
+        }
         if (e.launcher_pid > 0 && proc_start_time(e.launcher_pid) == e.launcher_start) continue;  /* still supervised */
         struct cgroup cg;
         job_cgroup(&cg, e.v2, de->d_name);
