@@ -290,11 +290,11 @@ void cg_stats(const struct cgroup *cg, struct cg_stats *st)
     }
 }
 
-/* pids listed in a cgroup.procs file; returns count, 0 if empty or missing */
-static int read_pids(const char *dir, pid_t *pids, int max)
+/* pids listed in the cgroup.procs file of a directory fd; returns count, 0 if empty or missing */
+static int read_pids_at(int dfd, pid_t *pids, int max)
 {
     static char buf[65536];
-    if (cg_read(dir, "cgroup.procs", buf, sizeof buf) < 0) return 0;
+    if (read_file_at(dfd, "cgroup.procs", buf, sizeof buf) < 0) return 0;
     int n = 0;
     for (char *p = buf; *p && n < max;) {
         char *end;
@@ -307,42 +307,74 @@ static int read_pids(const char *dir, pid_t *pids, int max)
     return n;
 }
 
-static int wait_state(const char *dir, const char *file, const char *key, const char *want)
+static int read_pids(const char *dir, pid_t *pids, int max)
+{
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) return 0;
+    int n = read_pids_at(dfd, pids, max);
+    close(dfd);
+    return n;
+}
+
+static int wait_state(int dfd, const char *file, const char *key, const char *want)
 {
     char buf[512];
     for (int i = 0; i < 500; i++) {
-        if (cg_read(dir, file, buf, sizeof buf) < 0) return -1;
+        if (read_file_at(dfd, file, buf, sizeof buf) < 0) return -1;
         if (key ? (keyed_value(buf, key) == strtoull(want, NULL, 10)) : strncmp(buf, want, strlen(want)) == 0) return 0;
         sleep_ms(1);
     }
     return -1;
 }
 
-void cg_signal_all(const struct cgroup *cg, int sig)
+/* The job's directories are opened once and everything after that goes through these fds: if the job's cgroup
+ * is removed meanwhile (and a new one made under the same name), the fds still mean the old, now dead, one. */
+void cg_open_dirs(const struct cgroup *cg, struct cg_dirs *d)
 {
-    static pid_t pids[32768];
+    d->v2 = cg->v2;
+    d->procs = d->freezer = -1;
     if (cg->v2) {
-        const char *p = cg->ctl[0].path;
-        if (sig == SIGKILL && cg_write(p, "cgroup.kill", "1") == 0) return;
-        int frozen = cg_write(p, "cgroup.freeze", "1") == 0 && wait_state(p, "cgroup.events", "frozen", "1") == 0;
-        int n = read_pids(p, pids, 32768);
-        for (int i = 0; i < n; i++) kill(pids[i], sig);
-        if (frozen || sig != SIGKILL) (void)cg_write(p, "cgroup.freeze", "0");
+        if (cg->ctl[0].used) d->procs = d->freezer = open(cg->ctl[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         return;
     }
-    const char *p = NULL;
+    if (cg->ctl[CG_FREEZER].used) d->freezer = open(ctl_path(cg, CG_FREEZER), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (d->freezer >= 0) d->procs = d->freezer;
+    else if (cg->ctl[CG_PIDS].used) d->procs = open(ctl_path(cg, CG_PIDS), O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+void cg_close_dirs(struct cg_dirs *d)
+{
+    if (d->freezer >= 0 && d->freezer != d->procs) close(d->freezer);
+    if (d->procs >= 0) close(d->procs);
+    d->procs = d->freezer = -1;
+}
+
+void cg_signal_dirs(const struct cg_dirs *d, int sig)
+{
+    static pid_t pids[32768];
+    if (d->procs < 0) return;
     int frozen = 0;
-    if (cg->ctl[CG_FREEZER].used) {
-        p = ctl_path(cg, CG_FREEZER);
-        frozen = cg_write(p, "freezer.state", "FROZEN") == 0 && wait_state(p, "freezer.state", NULL, "FROZEN") == 0;
-    } else if (cg->ctl[CG_PIDS].used) {
-        p = ctl_path(cg, CG_PIDS);
+    if (d->v2) {
+        if (sig == SIGKILL && write_file_at(d->procs, "cgroup.kill", "1") == 0) return;
+        frozen = write_file_at(d->freezer, "cgroup.freeze", "1") == 0 && wait_state(d->freezer, "cgroup.events", "frozen", "1") == 0;
+    } else if (d->freezer >= 0) {
+        frozen = write_file_at(d->freezer, "freezer.state", "FROZEN") == 0 && wait_state(d->freezer, "freezer.state", NULL, "FROZEN") == 0;
     }
-    if (!p) return;
-    int n = read_pids(p, pids, 32768);
+    int n = read_pids_at(d->procs, pids, 32768);
     for (int i = 0; i < n; i++) kill(pids[i], sig);
-    if (cg->ctl[CG_FREEZER].used) (void)cg_write(p, "freezer.state", "THAWED");
-    (void)frozen;
+    if (d->v2) {
+        if (frozen || sig != SIGKILL) (void)write_file_at(d->freezer, "cgroup.freeze", "0");
+    } else if (d->freezer >= 0) {
+        (void)write_file_at(d->freezer, "freezer.state", "THAWED");
+    }
+}
+
+void cg_signal_all(const struct cgroup *cg, int sig)
+{
+    struct cg_dirs d;
+    cg_open_dirs(cg, &d);
+    cg_signal_dirs(&d, sig);
+    cg_close_dirs(&d);
 }
 
 static int any_procs(const struct cgroup *cg)

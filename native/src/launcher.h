@@ -119,6 +119,10 @@ void cg_create(struct cgroup *cg, const char *job_id, const struct cg_limits *l)
 int cg_attach(const struct cgroup *cg, pid_t pid);    /* 0, or -1 with errno */
 void cg_stats(const struct cgroup *cg, struct cg_stats *st);
 void cg_signal_all(const struct cgroup *cg, int sig);
+struct cg_dirs { int v2, procs, freezer; };     /* directory fds (-1: absent); freezer may equal procs */
+void cg_open_dirs(const struct cgroup *cg, struct cg_dirs *d);
+void cg_signal_dirs(const struct cg_dirs *d, int sig);
+void cg_close_dirs(struct cg_dirs *d);
 void cg_destroy(const struct cgroup *cg);      /* kill everything left, then rmdir */
 void cg_paths_for(struct cgroup *cg, int v2, const char *job_id); /* for cleanup / --kill */
 

@@ -1,5 +1,11 @@
 /* registry.c: /run/rnx/jobs/<job_id> records who started a job, so --kill acts only for that uid and
- * leftovers of a killed launcher are cleaned up by the next run. */
+ * leftovers of a killed launcher are cleaned up by the next run.
+ *
+ * Ownership: a launcher holds flock(LOCK_EX) on its own entry from before the entry has a name until after
+ * the name is gone. Whoever acts on an entry's cgroups without owning it (a cleaner, --kill) first makes sure
+ * the name still refers to the very inode it read, so a job id that was freed and taken again by a new job is
+ * never confused with the old one: the new job's entry is a new inode, and it can only be linked once the old
+ * name is gone; the old job's cgroups are removed before its name is. */
 #include "launcher.h"
 
 #include <dirent.h>
@@ -9,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 static int g_regfd = -1;   /* O_RDONLY directory fd of REGISTRY_DIR */
+static int g_own = -1;     /* our own entry, locked while we live */
 
 void reg_open_dir(void)
 {
@@ -57,6 +65,7 @@ int reg_create(const char *job_id, uid_t uid, int v2)
     int n = snprintf(buf, sizeof buf, "uid %u\nlauncher_pid %d\nlauncher_start %llu\ncgroup %s\n", (unsigned)uid,
                      (int)self, proc_start_time(self), v2 ? "v2" : "v1");
     if (write_all(fd, buf, (size_t)n) < 0) fail_errno("cannot write registry entry");
+    if (flock(fd, LOCK_EX) < 0) fail_errno("cannot lock registry entry");
     if (linkat(fd, "", g_regfd, job_id, AT_EMPTY_PATH) < 0) {
         int e = errno;
         close(fd);
@@ -64,20 +73,32 @@ int reg_create(const char *job_id, uid_t uid, int v2)
         errno = e;
         fail_errno("cannot create registry entry %s/%s", REGISTRY_DIR, job_id);
     }
-    close(fd);
+    g_own = fd;
     return 0;
 }
 
 void reg_remove(const char *job_id)
 {
-    if (g_regfd >= 0) unlinkat(g_regfd, job_id, 0);
+    if (g_regfd >= 0 && g_own >= 0) unlinkat(g_regfd, job_id, 0);
+    if (g_own >= 0) close(g_own);   /* the lock goes with the last reference, after the name */
+    g_own = -1;
 }
 
-static int reg_read(const char *job_id, struct reg_entry *e)
+/* whether `name` in the registry is still the inode open as fd */
+static int still_linked(int fd, const char *name)
+{
+    struct stat a, b;
+    return fstat(fd, &a) == 0 && fstatat(g_regfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+}
+
+static int reg_parse(int fd, struct reg_entry *e)
 {
     char buf[512];
     memset(e, 0, sizeof *e);
-    if (read_file_at(g_regfd, job_id, buf, sizeof buf) < 0) return -1;
+    ssize_t got = pread(fd, buf, sizeof buf - 1, 0);
+    if (got < 0) return -1;
+    buf[got] = '\0';
     int have = 0;
     for (char *line = buf; line && *line;) {
         char *nl = strchr(line, '\n');
@@ -93,11 +114,43 @@ static int reg_read(const char *job_id, struct reg_entry *e)
     return have == 15 ? 0 : -1;
 }
 
+static int reg_open_entry(const char *job_id)
+{
+    int fd = openat(g_regfd, job_id, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static void job_cgroup(struct cgroup *cg, int v2, const char *job_id)
 {
     cg_paths_for(cg, v2, job_id);
     for (int i = 0; i < CG_NCTL; i++)
         if (v2 ? i == 0 : cg->ctl[i].alias != -2) cg->ctl[i].used = 1;
+}
+
+/* Locks `name` if its launcher is gone: returns the locked fd (entry parsed into e; *damaged if unparsable), or -1.
+ * Alive: locked by its launcher, or (entries of older launchers, which did not lock) its launcher process exists. */
+static int lock_stale(const char *name, struct reg_entry *e, int *damaged)
+{
+    int fd = reg_open_entry(name);
+    if (fd < 0) return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0 || !still_linked(fd, name)) {
+        close(fd);
+        return -1;
+    }
+    *damaged = reg_parse(fd, e) < 0;
+    struct stat st;
+    int keep = *damaged ? fstat(fd, &st) < 0 || time(NULL) - st.st_mtime <= 10   /* an older launcher may be writing it */
+                        : e->launcher_pid > 0 && proc_start_time(e->launcher_pid) == e->launcher_start;
+    if (keep) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 void reg_cleanup_stale(void)
@@ -112,20 +165,17 @@ void reg_cleanup_stale(void)
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' || !valid_job_id(de->d_name)) continue;
         struct reg_entry e;
-        if (reg_read(de->d_name, &e) < 0) {
-            /* entries are complete when they appear; an incomplete one is left by an older launcher killed while
-             * writing it (before it made any cgroup). Give such a writer a moment, then remove it. */
-            struct stat st;
-            if (fstatat(g_regfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-                time(NULL) - st.st_mtime > 10)
-                unlinkat(g_regfd, de->d_name, 0);
-            continue;
+        int damaged;
+        int fd = lock_stale(de->d_name, &e, &damaged);
+        if (fd < 0) continue;
+        /* we own it now: its cgroups first (an incomplete entry never had any), then its name */
+        if (!damaged) {
+            struct cgroup cg;
+            job_cgroup(&cg, e.v2, de->d_name);
+            cg_destroy(&cg);
         }
-        if (e.launcher_pid > 0 && proc_start_time(e.launcher_pid) == e.launcher_start) continue;  /* still supervised */
-        struct cgroup cg;
-        job_cgroup(&cg, e.v2, de->d_name);
-        cg_destroy(&cg);
         unlinkat(g_regfd, de->d_name, 0);
+        close(fd);
     }
     closedir(d);
 }
@@ -134,10 +184,18 @@ int do_kill(const char *job_id, int sig, uid_t caller)
 {
     reg_open_dir();
     struct reg_entry e;
-    if (reg_read(job_id, &e) < 0) fail("no such job '%s'", job_id);
+    int fd = reg_open_entry(job_id);
+    if (fd < 0 || reg_parse(fd, &e) < 0) fail("no such job '%s'", job_id);
     if (caller != 0 && e.uid != caller) fail("job '%s' was not started by you", job_id);
     struct cgroup cg;
     job_cgroup(&cg, e.v2, job_id);
-    cg_signal_all(&cg, sig);
+    struct cg_dirs dirs;
+    cg_open_dirs(&cg, &dirs);
+    /* the directories just opened belong to the job whose entry we read only if that entry is still there:
+     * otherwise the job ended, and its id may already name someone else's job */
+    if (!still_linked(fd, job_id)) fail("no such job '%s'", job_id);
+    close(fd);
+    cg_signal_dirs(&dirs, sig);
+    cg_close_dirs(&dirs);
     return 0;
 }

@@ -1,10 +1,12 @@
 // Attacks a hostile caller can try against the setuid launcher itself: process state it inherits, signals it
 // can send, races on the job registry and the job's cgroup. Each test names the weakness it guards against.
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawn, type SpawnOptions } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { canRun, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
-import { TEST_USER, userIds } from '../support/users.js';
+import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canRun, launch, pidAlive, sleep, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
+import { OTHER_USER, TEST_USER, spawnAs, userIds } from '../support/users.js';
 
 interface Run {
   code: number | null;
@@ -47,6 +49,43 @@ function traces(jobId: string): string[] {
   return out;
 }
 
+async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await sleep(25);
+  }
+  return cond();
+}
+
+// Races are won by a caller who stops a launcher (SIGSTOP) at the right moment; the tests stop it at that
+// moment with gdb (as root) instead, run `hook` there, then let it go on.
+const haveGdb = arch() === 'x64' && spawnSync('gdb', ['--version']).status === 0;
+function underGdb(breakAt: string, hook: string, args: string[], asUser?: string): Run {
+  // gdb runs as root, so the traced launcher keeps its setuid credentials: real uid = the user, effective 0
+  const wrapper = asUser ? ['-ex', `set exec-wrapper setpriv --reuid=${asUser} --regid=${userIds(asUser).gid} --init-groups`] : [];
+  const r = spawnSync(
+    'gdb',
+    ['-q', '-batch', ...wrapper, '-ex', 'set breakpoint pending on', '-ex', `break ${breakAt}`, '-ex', 'run', '-ex', `shell ${hook}`, '-ex', 'delete', '-ex', 'continue', '--args', LAUNCHER_PATH, ...args],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts a job as the test user, SIGKILLs its launcher once started: leaves a stale registry entry. */
+async function staleJob(id: string): Promise<void> {
+  let pid1 = 0;
+  await launch(['--runtime', TEST_RUNTIME, '--job-id', id, '--', 'sleep', '30'], {
+    status: true,
+    onStarted: (ev, child) => {
+      pid1 = ev.pid;
+      child.kill('SIGKILL');
+    },
+  });
+  expect(await waitFor(() => pid1 > 0 && !pidAlive(pid1), 3000)).toBe(true);
+  expect(existsSync(`/run/rnx/jobs/${id}`)).toBe(true);
+}
+
 const usedIds: string[] = [];
 function jobId(name: string): string {
   const id = `hard-${name}-${process.pid}`;
@@ -66,5 +105,62 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     await run(TEST_USER, 'prlimit', ['--fsize=0:0', '--', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--job-id', id, '--', 'true']);
     await run(TEST_USER, LAUNCHER_PATH, ['--runtime', TEST_RUNTIME, '--', 'true']);
     expect(traces(id)).toEqual([]);
+  });
+
+  it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {
+    const id = jobId('race');
+    await staleJob(id);
+    const dir = mkdtempSync(join(tmpdir(), 'rnx-race-'));
+    chmodSync(dir, 0o777);
+    const { gid } = userIds(TEST_USER);
+    // while the cleaner (a run by anyone) is held between its decision and its action, a job reuses the id
+    writeFileSync(
+      join(dir, 'hook.sh'),
+      `#!/bin/sh\n( setpriv --reuid=${TEST_USER} --regid=${gid} --init-groups ${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --job-id ${id} --status-fd 3 -- sleep 1 3>${dir}/events 2>${dir}/err </dev/null >/dev/null; echo $? > ${dir}/rc ) </dev/null >/dev/null 2>&1 &\n` +
+        `i=0; while [ $i -lt 100 ]; do [ -s ${dir}/rc ] && exit 0; grep -q started ${dir}/events 2>/dev/null && exit 0; sleep 0.05; i=$((i+1)); done\n`,
+      { mode: 0o755 },
+    );
+    try {
+      const cleaner = underGdb(`cg_paths_for if $_streq((char*)$rdx, "${id}")`, join(dir, 'hook.sh'), ['--runtime', TEST_RUNTIME, '--', 'true']);
+      expect(cleaner.stdout).toContain('Breakpoint 1, ');
+      expect(await waitFor(() => existsSync(join(dir, 'rc')) && readFileSync(join(dir, 'rc'), 'utf8').trim() !== '', 10_000)).toBe(true);
+      const rc = Number(readFileSync(join(dir, 'rc'), 'utf8'));
+      // either the new job was refused (the id was still held) or it ran to its end: never killed by the cleaner
+      if (rc === 125) expect(readFileSync(join(dir, 'err'), 'utf8')).toMatch(/already in use/);
+      else expect(rc).toBe(0);
+      expect(traces(id)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!haveGdb)('--kill stopped after checking the owner cannot signal another user\'s job that took the id meanwhile', async () => {
+    const id = jobId('killrace');
+    const mine = spawnAs(TEST_USER, LAUNCHER_PATH, ['--runtime', TEST_RUNTIME, '--job-id', id, '--', 'sleep', '30'], { stdio: 'ignore' });
+    const mineDone = new Promise((r) => mine.on('close', r));
+    expect(await waitFor(() => existsSync(`/run/rnx/jobs/${id}`), 5000)).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'rnx-killrace-'));
+    chmodSync(dir, 0o777);
+    const other = userIds(OTHER_USER);
+    // held after reading the entry (owner: the caller): the caller's job ends, another user's job takes the id
+    writeFileSync(
+      join(dir, 'hook.sh'),
+      `#!/bin/sh\nkill -TERM ${mine.pid}\ni=0; while [ -e /run/rnx/jobs/${id} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done\n` +
+        `( setpriv --reuid=${OTHER_USER} --regid=${other.gid} --init-groups ${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --job-id ${id} --status-fd 3 -- sleep 1 3>${dir}/events 2>${dir}/err </dev/null >/dev/null; echo $? > ${dir}/rc ) </dev/null >/dev/null 2>&1 &\n` +
+        `i=0; while [ $i -lt 100 ]; do [ -s ${dir}/rc ] && exit 0; grep -q started ${dir}/events 2>/dev/null && exit 0; sleep 0.05; i=$((i+1)); done\n`,
+      { mode: 0o755 },
+    );
+    try {
+      const killer = underGdb(`cg_paths_for if $_streq((char*)$rdx, "${id}")`, join(dir, 'hook.sh'), ['--kill', id, '--signal', '9'], TEST_USER);
+      expect(killer.stdout).toContain('Breakpoint 1, ');
+      await mineDone;
+      expect(await waitFor(() => existsSync(join(dir, 'rc')) && readFileSync(join(dir, 'rc'), 'utf8').trim() !== '', 10_000)).toBe(true);
+      expect(readFileSync(join(dir, 'events'), 'utf8')).toContain('"started"');
+      expect(Number(readFileSync(join(dir, 'rc'), 'utf8'))).toBe(0);
+      expect(killer.stdout + killer.stderr).toMatch(/no such job/);
+    } finally {
+      mine.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
