@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/pidfd.h>
 #include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -349,9 +350,80 @@ void cg_close_dirs(struct cg_dirs *d)
     d->procs = d->freezer = -1;
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+    pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* every pid in cgroup.procs of dfd, sorted; *out is malloc'd (NULL if none) */
+static size_t read_pid_list(int dfd, pid_t **out)
+{
+    *out = NULL;
+    int fd = openat(dfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    for (;;) {
+        if (cap - len < 4096) {
+            char *nb = realloc(buf, cap ? cap * 2 : 16384);
+            if (!nb) break;
+            buf = nb;
+            cap = cap ? cap * 2 : 16384;
+        }
+        ssize_t r = read(fd, buf + len, cap - len - 1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        len += (size_t)r;
+    }
+    close(fd);
+    if (!buf) return 0;
+    buf[len] = '\0';
+    size_t n = 0, max = 1;
+    for (size_t i = 0; i < len; i++) max += buf[i] == '\n';
+    pid_t *pids = malloc(max * sizeof *pids);
+    if (pids) {
+        for (char *p = buf; *p && n < max;) {
+            char *end;
+            long v = strtol(p, &end, 10);
+            if (end == p) break;
+            if (v > 0) pids[n++] = (pid_t)v;
+            p = end;
+            while (*p == '\n') p++;
+        }
+        qsort(pids, n, sizeof *pids, cmp_pid);
+    }
+    free(buf);
+    *out = pids;
+    return n;
+}
+
+/* Signals every member of the cgroup. A pid read from cgroup.procs may be reused by an unrelated process by the
+ * time it is signalled (more so when the caller stops us in between), so each is first pinned with a pidfd,
+ * then the list is read again: a pid still listed after its pidfd was opened means the pidfd's process is the
+ * member (had it died, the pidfd would refer to the dead one, and signalling it does nothing). */
+#define PIDFD_BATCH 64
+static void signal_members(int dfd, int sig)
+{
+    pid_t *l1, *l2;
+    size_t n1 = read_pid_list(dfd, &l1);
+    for (size_t i = 0; i < n1; i += PIDFD_BATCH) {
+        size_t m = n1 - i < PIDFD_BATCH ? n1 - i : PIDFD_BATCH;
+        int pfd[PIDFD_BATCH];
+        for (size_t k = 0; k < m; k++) pfd[k] = pidfd_open(l1[i + k], 0);
+        size_t n2 = read_pid_list(dfd, &l2);
+        for (size_t k = 0; k < m; k++) {
+            if (pfd[k] < 0) continue;
+            if (l2 && bsearch(&l1[i + k], l2, n2, sizeof *l2, cmp_pid)) (void)pidfd_send_signal(pfd[k], sig, NULL, 0);
+            close(pfd[k]);
+        }
+        free(l2);
+    }
+    free(l1);
+}
+
 void cg_signal_dirs(const struct cg_dirs *d, int sig)
 {
-    static pid_t pids[32768];
     if (d->procs < 0) return;
     int frozen = 0;
     if (d->v2) {
@@ -360,8 +432,7 @@ void cg_signal_dirs(const struct cg_dirs *d, int sig)
     } else if (d->freezer >= 0) {
         frozen = write_file_at(d->freezer, "freezer.state", "FROZEN") == 0 && wait_state(d->freezer, "freezer.state", NULL, "FROZEN") == 0;
     }
-    int n = read_pids_at(d->procs, pids, 32768);
-    for (int i = 0; i < n; i++) kill(pids[i], sig);
+    signal_members(d->procs, sig);
     if (d->v2) {
         if (frozen || sig != SIGKILL) (void)write_file_at(d->freezer, "cgroup.freeze", "0");
     } else if (d->freezer >= 0) {

@@ -61,12 +61,12 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
 // Races are won by a caller who stops a launcher (SIGSTOP) at the right moment; the tests stop it at that
 // moment with gdb (as root) instead, run `hook` there, then let it go on.
 const haveGdb = arch() === 'x64' && spawnSync('gdb', ['--version']).status === 0;
-function underGdb(breakAt: string, hook: string, args: string[], asUser?: string): Run {
+function underGdb(breakAt: string | string[], hook: string, args: string[], asUser?: string): Run {
   // gdb runs as root, so the traced launcher keeps its setuid credentials: real uid = the user, effective 0
   const wrapper = asUser ? ['-ex', `set exec-wrapper setpriv --reuid=${asUser} --regid=${userIds(asUser).gid} --init-groups`] : [];
   const r = spawnSync(
     'gdb',
-    ['-q', '-batch', ...wrapper, '-ex', 'set breakpoint pending on', '-ex', `break ${breakAt}`, '-ex', 'run', '-ex', `shell ${hook}`, '-ex', 'delete', '-ex', 'continue', '--args', LAUNCHER_PATH, ...args],
+    ['-q', '-batch', ...wrapper, '-ex', 'set breakpoint pending on', ...[breakAt].flat().flatMap((b) => ['-ex', `break ${b}`]), '-ex', 'run', '-ex', `shell ${hook}`, '-ex', 'delete', '-ex', 'continue', '--args', LAUNCHER_PATH, ...args],
     { encoding: 'utf8', timeout: 30_000 },
   );
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
@@ -85,6 +85,41 @@ async function staleJob(id: string): Promise<void> {
   expect(await waitFor(() => pid1 > 0 && !pidAlive(pid1), 3000)).toBe(true);
   expect(existsSync(`/run/rnx/jobs/${id}`)).toBe(true);
 }
+
+/** A helper (run as root) that gives new processes exactly the given (free) pids, using ns_last_pid; each such
+ * process just waits, with its stdio on /dev/null. Prints the pids it got. */
+const MKPID_C = `#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  for (int a = 1; a < argc; a++) {
+    pid_t want = (pid_t)atoi(argv[a]);
+    for (int t = 0; t < 500; t++) {
+      int fd = open("/proc/sys/kernel/ns_last_pid", O_RDWR);
+      if (fd < 0) return 2;
+      flock(fd, LOCK_EX);
+      dprintf(fd, "%d", (int)want - 1);
+      pid_t p = fork();
+      if (p == 0) {
+        if (getpid() != want) _exit(0);
+        setsid();
+        int n = open("/dev/null", O_RDWR);
+        dup2(n, 0); dup2(n, 1); dup2(n, 2);
+        for (int i = 0; i < 600; i++) sleep(1);
+        _exit(0);
+      }
+      flock(fd, LOCK_UN);
+      close(fd);
+      if (p == want) { printf("%d\\n", (int)p); break; }
+      waitpid(p, NULL, 0);
+    }
+  }
+  return 0;
+}
+`;
 
 const usedIds: string[] = [];
 function jobId(name: string): string {
@@ -160,6 +195,40 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
       expect(killer.stdout + killer.stderr).toMatch(/no such job/);
     } finally {
       mine.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!haveGdb)('--kill held between reading the job\'s pids and signalling them does not hit whoever reuses a pid', async () => {
+    const id = jobId('pidreuse');
+    const dir = mkdtempSync(join(tmpdir(), 'rnx-pidreuse-'));
+    writeFileSync(join(dir, 'mkpid.c'), MKPID_C);
+    spawnSync('gcc', ['-O1', '-o', join(dir, 'mkpid'), join(dir, 'mkpid.c')]);
+    let started: { pid: number; cgroups: Record<string, string> } | undefined;
+    const job = launch(['--runtime', TEST_RUNTIME, '--job-id', id, '--', 'sleep', '30'], { status: true, onStarted: (ev) => (started = ev) });
+    const victims: number[] = [];
+    try {
+      expect(await waitFor(() => started !== undefined, 5000)).toBe(true);
+      const cg = started!.cgroups.freezer ?? started!.cgroups.unified!;
+      const pids = readFileSync(`${cg}/cgroup.procs`, 'utf8').trim().split('\n').map(Number);
+      expect(pids.length).toBe(2); // the job's PID 1 and sleep
+      const thaw = started!.cgroups.freezer ? `echo THAWED > ${cg}/freezer.state` : `echo 0 > ${cg}/cgroup.freeze`;
+      // held with the job's pids in hand: the job ends, and new processes of someone else get those pids
+      writeFileSync(
+        join(dir, 'hook.sh'),
+        `#!/bin/sh\n${thaw}\nkill -KILL ${started!.pid}\n` +
+          pids.map((p) => `i=0; while [ -e /proc/${p} ] && [ $i -lt 200 ]; do sleep 0.02; i=$((i+1)); done\n`).join('') +
+          `${dir}/mkpid ${pids.join(' ')} > ${dir}/victims\n`,
+        { mode: 0o755 },
+      );
+      const killer = underGdb(['kill', 'pidfd_send_signal'], join(dir, 'hook.sh'), ['--kill', id, '--signal', '9']);
+      expect(killer.stdout).toMatch(/Breakpoint \d, /);
+      victims.push(...readFileSync(join(dir, 'victims'), 'utf8').trim().split('\n').filter(Boolean).map(Number));
+      expect(victims.sort()).toEqual([...pids].sort());
+      for (const v of victims) expect(pidAlive(v)).toBe(true);
+    } finally {
+      for (const v of victims) spawnSync('kill', ['-KILL', String(v)]);
+      await job;
       rmSync(dir, { recursive: true, force: true });
     }
   });
