@@ -61,6 +61,25 @@ static void fix_std_fds(void)
     }
 }
 
+/* Dispositions the caller set to "ignore" and the caller's signal mask survive execve. Start from the defaults
+ * (an ignored SIGCHLD would make children vanish unreported), ignore SIGPIPE (a closed stderr must not kill
+ * us before we clean up), and hold back every signal the caller may send while we set up: the supervisor
+ * reads the ones it forwards from its signalfd once the job runs, so none cuts the setup short half-way.
+ * SIGTSTP keeps its default so that ^Z still stops an interactive launcher (SIGSTOP could anyway). */
+static void reset_signal_state(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    for (int s = 1; s < NSIG; s++)
+        if (s != SIGKILL && s != SIGSTOP) (void)sigaction(s, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t all;
+    sigfillset(&all);
+    sigdelset(&all, SIGTSTP);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
 static void close_inherited(int keep)
 {
     if (keep < 0) {
@@ -240,6 +259,7 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 
 int main(int argc, char **argv)
 {
+    reset_signal_state();
     fix_std_fds();
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     uid_t ruid, euid, suid;

@@ -142,6 +142,22 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(traces(id)).toEqual([]);
   });
 
+  it('a caller that ignores SIGCHLD gets the command\'s exit status, not a hang or a made-up 0', async () => {
+    const r = await run(TEST_USER, 'perl', ['-e', '$SIG{CHLD} = "IGNORE"; exec @ARGV', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--', 'sh', '-c', 'exit 3'], {
+      timeoutMs: 8000,
+    });
+    expect(r.code, r.stderr).toBe(3);
+  });
+
+  it('a failure after registering, with stderr a pipe nobody reads, still cleans up (no SIGPIPE death)', async () => {
+    const id = jobId('sigpipe');
+    // --cores 1000 passes parsing and fails when the cpuset cgroup is set up, after the registry entry
+    const perl = 'pipe(R, W); close(R); open(STDERR, ">&W"); exec @ARGV';
+    const r = await run(TEST_USER, 'perl', ['-e', perl, LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--job-id', id, '--cores', '1000', '--', 'true']);
+    expect(r.code).toBe(125);
+    expect(traces(id)).toEqual([]);
+  });
+
   it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {
     const id = jobId('race');
     await staleJob(id);
