@@ -21,6 +21,7 @@
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -78,6 +79,41 @@ static void reset_signal_state(void)
     sigfillset(&all);
     sigdelset(&all, SIGTSTP);
     sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+/* The caller's resource limits would apply to us too: a tiny RLIMIT_FSIZE, NOFILE, AS, STACK... could make a
+ * privileged step fail half-way. Remember them (the job gets exactly them back), and run with every soft limit
+ * raised to its hard limit; a hard limit too low to work with is refused up front (raising a hard limit needs
+ * CAP_SYS_RESOURCE, which a bounding set may lack). No core dumps meanwhile. */
+static struct rlimit g_caller_rlim[RLIM_NLIMITS];
+
+static void reset_rlimits(void)
+{
+    static const struct { int res; const char *name; rlim_t floor; } own[] = {
+        { RLIMIT_FSIZE, "RLIMIT_FSIZE", 1 << 20 }, { RLIMIT_NOFILE, "RLIMIT_NOFILE", 256 },
+        { RLIMIT_AS, "RLIMIT_AS", 256 << 20 }, { RLIMIT_DATA, "RLIMIT_DATA", 256 << 20 },
+        { RLIMIT_STACK, "RLIMIT_STACK", 1 << 20 }, { RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING", 64 },
+        { RLIMIT_CPU, "RLIMIT_CPU", 0 }, { RLIMIT_NPROC, "RLIMIT_NPROC", 0 }, { RLIMIT_RTTIME, "RLIMIT_RTTIME", 0 },
+    };
+    for (int r = 0; r < RLIM_NLIMITS; r++)
+        if (getrlimit(r, &g_caller_rlim[r]) < 0) g_caller_rlim[r].rlim_cur = g_caller_rlim[r].rlim_max = RLIM_INFINITY;
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        struct rlimit rl = g_caller_rlim[own[i].res];
+        if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < own[i].floor)
+            fail("%s is limited to %llu, too low to start a job", own[i].name, (unsigned long long)rl.rlim_max);
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(own[i].res, &rl) < 0) fail_errno("cannot raise %s", own[i].name);
+    }
+    struct rlimit core = g_caller_rlim[RLIMIT_CORE];
+    core.rlim_cur = 0;
+    if (setrlimit(RLIMIT_CORE, &core) < 0) fail_errno("cannot set RLIMIT_CORE");
+}
+
+/* in the job's PID 1, before the drop: the caller's limits again (never above them) */
+static void restore_rlimits(void)
+{
+    for (int r = 0; r < RLIM_NLIMITS; r++)
+        if (setrlimit(r, &g_caller_rlim[r]) < 0) fail_errno("cannot restore resource limit %d", r);
 }
 
 static void close_inherited(int keep)
@@ -253,6 +289,7 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     char go;
     if (read(c->sync_r, &go, 1) != 1) _exit(EXIT_REFUSED);
     close(c->sync_r);
+    restore_rlimits();
     struct init_args ia = { &g_cr, c->o->interactive, c->res_w, c->life_r, c->err_w, c->o->command, g_envp, c->spec->workdir };
     run_init(&ia);
 }
@@ -260,6 +297,7 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 int main(int argc, char **argv)
 {
     reset_signal_state();
+    reset_rlimits();
     fix_std_fds();
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     uid_t ruid, euid, suid;

@@ -160,6 +160,21 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(traces(id)).toEqual([]);
   });
 
+  it('the caller\'s resource limits do not constrain the launcher, and the job gets exactly them back', async () => {
+    const limits = ['--fsize=0:unlimited', '--nofile=12:4096', '--cpu=50:unlimited', '--as=400000000:unlimited', '--stack=16384:unlimited'];
+    const r = await run(TEST_USER, 'prlimit', [...limits, '--', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--', 'sh', '-c', 'ulimit -f; ulimit -n; ulimit -t; ulimit -v; ulimit -s; ulimit -c']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('0\n12\n50\n390625\n16\n0\n');
+  });
+
+  it('a hard resource limit too low to work with is refused before anything is set up', async () => {
+    const id = jobId('rlimit');
+    const r = await run(TEST_USER, 'prlimit', ['--fsize=0:0', '--', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--job-id', id, '--', 'true']);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/^rnx-launch: RLIMIT_FSIZE is limited to 0, too low to start a job\n$/);
+    expect(traces(id)).toEqual([]);
+  });
+
   it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {
     const id = jobId('race');
     await staleJob(id);
