@@ -131,6 +131,9 @@ struct reg_entry { uid_t uid; pid_t launcher_pid; unsigned long long launcher_st
 void reg_open_dir(void);
 int reg_create(const char *job_id, uid_t uid, int v2);     /* 0 ok, -1 id in use */
 void reg_remove(const char *job_id);
+int reg_own_fd(void);                                       /* our entry (locked), or -1 */
+int reg_dir_fd(void);
+int reg_still_own(const char *job_id);                      /* the id still names our entry */
 void reg_cleanup_stale(void);
 int do_kill(const char *job_id, int sig, uid_t caller);     /* exit status */
 unsigned long long proc_start_time(pid_t pid);

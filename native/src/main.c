@@ -20,9 +20,12 @@
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <grp.h>
+#include <sys/pidfd.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -39,6 +42,8 @@ static char *g_envp[2 * MAX_ENV + 8];
 static size_t g_nenv;
 static char g_env_store[3][128];
 
+static int g_guard_w = -1;      /* write end of the guard's pipe: "D" once the supervisor has cleaned up */
+
 static void cleanup(void)
 {
     if (g_pid1 > 0) {
@@ -49,6 +54,11 @@ static void cleanup(void)
     cg_destroy(&g_cg);
     if (g_reg_made) reg_remove(g_job_id);
     g_reg_made = 0;
+    if (g_guard_w >= 0) {
+        (void)send(g_guard_w, "D", 1, MSG_NOSIGNAL);
+        close(g_guard_w);
+        g_guard_w = -1;
+    }
 }
 
 /* a closed 0/1/2 would let the next open() land there: reopen them on /dev/null first thing */
@@ -255,6 +265,103 @@ static void detach(void)
     g_report_fd = p[1];
 }
 
+/* The guard: a helper that is root through and through (real uid 0), so the caller can neither signal it nor
+ * stop it, and in a session of its own, so the terminal's ^C/^Z/hangup do not reach it. The supervisor can be
+ * stopped or killed by the caller (whose uid is its real uid); the guard
+ *   - ends the job at the deadline even while the supervisor is stopped (PID 1 is killed through a pidfd:
+ *     with it goes the whole PID namespace). This is what makes a policy's max_timeout hold;
+ *   - if the supervisor dies without having cleaned up (SIGKILL), removes the job's cgroups and registry entry.
+ * It shares the registry entry's lock (the same open file), so the entry stays ours until the guard is done
+ * with it, and it touches the cgroups only while the job id still names that entry.
+ * It is forked before the job's PID namespace exists (children forked after unshare(CLONE_NEWPID) would be
+ * in it), and gets PID 1's pidfd and the deadline over a SOCK_SEQPACKET socket; "D" there means the
+ * supervisor has cleaned up, EOF without "D" that it died. */
+static void guard_main(int sock)
+{
+    int keep[] = { sock, reg_own_fd(), reg_dir_fd() };
+    close_all_except(keep, sizeof keep / sizeof keep[0]);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) _exit(EXIT_REFUSED);
+    close(null);
+    if (setsid() < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) _exit(EXIT_REFUSED);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);   /* the credential change reset it to fs.suid_dumpable */
+    int pidfd = -1;
+    uint64_t deadline = 0;
+    for (;;) {
+        int tmo = -1;
+        if (deadline) {
+            uint64_t now = monotonic_usec();
+            if (now >= deadline) {
+                (void)pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+                deadline = 0;
+                continue;
+            }
+            uint64_t ms = (deadline - now + 999) / 1000;
+            tmo = ms > 3600000 ? 3600000 : (int)ms;
+        }
+        struct pollfd pfd = { sock, POLLIN, 0 };
+        if (poll(&pfd, 1, tmo) <= 0) continue;
+        char msg[16];
+        union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
+        struct iovec iov = { msg, sizeof msg };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+        ssize_t r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        if (msg[0] == 'D') _exit(0);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        if (msg[0] == 'P' && r == 1 + (ssize_t)sizeof deadline && pidfd < 0 && c && c->cmsg_level == SOL_SOCKET &&
+            c->cmsg_type == SCM_RIGHTS) {
+            memcpy(&pidfd, CMSG_DATA(c), sizeof pidfd);
+            memcpy(&deadline, msg + 1, sizeof deadline);
+        }
+    }
+    /* the supervisor is gone and did not clean up */
+    if (pidfd >= 0) (void)pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+    if (reg_still_own(g_job_id)) {
+        cg_destroy(&g_cg);
+        reg_remove(g_job_id);
+    }
+    _exit(0);
+}
+
+static void start_guard(void)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) fail_errno("socketpair");
+    pid_t g = fork();
+    if (g < 0) fail_errno("fork");
+    if (g == 0) {
+        g_fail_hook = NULL;
+        g_report_fd = -1;
+        close(sv[0]);
+        guard_main(sv[1]);
+    }
+    close(sv[1]);
+    g_guard_w = sv[0];
+}
+
+/* PID 1 exists: hand the guard its pidfd (opened while PID 1 is our unreaped child, so it is PID 1) */
+static void arm_guard(pid_t pid1, uint64_t deadline)
+{
+    int pidfd = pidfd_open(pid1, 0);
+    if (pidfd < 0) fail_errno("pidfd_open");
+    char msg[1 + sizeof deadline];
+    msg[0] = 'P';
+    memcpy(msg + 1, &deadline, sizeof deadline);
+    union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct iovec iov = { msg, sizeof msg };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &pidfd, sizeof pidfd);
+    if (sendmsg(g_guard_w, &mh, MSG_NOSIGNAL) < 0) fail_errno("cannot reach the guard");
+    close(pidfd);
+}
+
 struct child_ctx {
     const struct opts *o;
     const struct spec *spec;
@@ -377,8 +484,10 @@ int main(int argc, char **argv)
         if (getppid() != orig_ppid) { cleanup(); _exit(EXIT_REFUSED); }
     }
 
+    start_guard();
     if (unshare(CLONE_NEWPID) < 0) fail_errno("cannot create a PID namespace");
     uint64_t t0 = monotonic_usec();
+    uint64_t deadline = o.timeout ? t0 + o.timeout * 1000000ULL : 0;
     pid_t pid = fork();
     if (pid < 0) fail_errno("fork");
     if (pid == 0) {
@@ -386,6 +495,7 @@ int main(int argc, char **argv)
         child_main(&c);
     }
     g_pid1 = pid;
+    arm_guard(pid, deadline);
     close(syncp[0]);
     close(errp[1]);
     close(resp[1]);
@@ -433,7 +543,7 @@ int main(int argc, char **argv)
 
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
     if (sfd < 0) fail_errno("signalfd");
-    uint64_t deadline = o.timeout ? t0 + o.timeout * 1000000ULL : 0;
+    const uint64_t deadline0 = deadline;
     int timed_out = 0, wstatus = 0;
     for (;;) {
         int tmo = -1;
@@ -468,6 +578,8 @@ int main(int argc, char **argv)
     }
     uint64_t t1 = monotonic_usec();
     g_pid1 = -1;
+    /* the guard ended it at the deadline while we were not running (stopped by the caller) */
+    if (deadline0 && t1 >= deadline0 && WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL) timed_out = 1;
     int cstatus;
     if (read(resp[0], &cstatus, sizeof cstatus) != (ssize_t)sizeof cstatus) cstatus = wstatus;
     close(resp[0]);

@@ -84,6 +84,9 @@ void reg_remove(const char *job_id)
     g_own = -1;
 }
 
+int reg_own_fd(void) { return g_own; }
+int reg_dir_fd(void) { return g_regfd; }
+
 /* whether `name` in the registry is still the inode open as fd */
 static int still_linked(int fd, const char *name)
 {
@@ -178,6 +181,11 @@ void reg_cleanup_stale(void)
         close(fd);
     }
     closedir(d);
+}
+
+int reg_still_own(const char *job_id)
+{
+    return g_own >= 0 && still_linked(g_own, job_id);
 }
 
 int do_kill(const char *job_id, int sig, uid_t caller)

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canRun, launch, pidAlive, sleep, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
-import { OTHER_USER, TEST_USER, spawnAs, userIds } from '../support/users.js';
+import { OTHER_USER, TEST_USER, runAsSync, spawnAs, userIds } from '../support/users.js';
 
 interface Run {
   code: number | null;
@@ -72,13 +72,16 @@ function underGdb(breakAt: string | string[], hook: string, args: string[], asUs
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts a job as the test user, SIGKILLs its launcher once started: leaves a stale registry entry. */
+/** Starts a job as the test user, then SIGKILLs its launcher and the launcher's guard (root only can):
+ * leaves a stale registry entry. */
 async function staleJob(id: string): Promise<void> {
   let pid1 = 0;
   await launch(['--runtime', TEST_RUNTIME, '--job-id', id, '--', 'sleep', '30'], {
     status: true,
     onStarted: (ev, child) => {
       pid1 = ev.pid;
+      const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+      for (const k of kids) if (k !== ev.pid) process.kill(k, 'SIGKILL');
       child.kill('SIGKILL');
     },
   });
@@ -173,6 +176,28 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(r.code).toBe(125);
     expect(r.stderr).toMatch(/^rnx-launch: RLIMIT_FSIZE is limited to 0, too low to start a job\n$/);
     expect(traces(id)).toEqual([]);
+  });
+
+  it('a caller who stops the supervisor (SIGSTOP) does not escape --timeout', async () => {
+    let pid1 = 0;
+    let launcher = 0;
+    const job = launch(['--runtime', TEST_RUNTIME, '--timeout', '1', '--', 'sh', '-c', 'sleep 4; echo survived'], {
+      status: true,
+      onStarted: (ev, child) => {
+        pid1 = ev.pid;
+        launcher = child.pid!;
+        // the caller owns the launcher's real uid, so it may stop it
+        expect(runAsSync(TEST_USER, 'kill', ['-STOP', String(launcher)]).status).toBe(0);
+      },
+    });
+    expect(await waitFor(() => pid1 > 0, 5000)).toBe(true);
+    const ended = await waitFor(() => !pidAlive(pid1), 3500);
+    runAsSync(TEST_USER, 'kill', ['-CONT', String(launcher)]);
+    const r = await job;
+    expect(ended).toBe(true);
+    expect(r.stdout).not.toContain('survived');
+    expect(r.code).toBe(137);
+    expect(r.exited).toMatchObject({ timed_out: true, code: 137 });
   });
 
   it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {

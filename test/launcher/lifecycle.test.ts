@@ -82,7 +82,7 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
     expect(r.code).toBe(3);
   });
 
-  it('killing the launcher kills the job; the next run removes its cgroup', async () => {
+  it('killing the launcher kills the job, and its guard removes its cgroups and registry entry at once', async () => {
     let pid1 = 0;
     let jobCgroups: string[] = [];
     const r = await sh('sleep 30', ['--job-id', 'killed-launcher'], {
@@ -96,10 +96,30 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
     expect(r.signal).toBe('SIGKILL');
     expect(pid1).toBeGreaterThan(0);
     expect(await waitFor(() => !pidAlive(pid1), 3000)).toBe(true);
-    expect(existsSync('/run/rnx/jobs/killed-launcher')).toBe(true);
+    // no later run needed
+    expect(await waitFor(() => !existsSync('/run/rnx/jobs/killed-launcher') && jobCgroups.every((p) => !existsSync(p)), 3000)).toBe(true);
+  });
+
+  it('if the guard is killed too (only root can), the next run removes what is left', async () => {
+    let pid1 = 0;
+    let jobCgroups: string[] = [];
+    const r = await sh('sleep 30', ['--job-id', 'killed-launcher2'], {
+      status: true,
+      onStarted: (ev, child) => {
+        pid1 = ev.pid;
+        jobCgroups = Object.values(ev.cgroups);
+        // the launcher's children: the job's PID 1 and the guard
+        const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+        for (const k of kids) if (k !== ev.pid) process.kill(k, 'SIGKILL');
+        child.kill('SIGKILL');
+      },
+    });
+    expect(r.signal).toBe('SIGKILL');
+    expect(await waitFor(() => !pidAlive(pid1), 3000)).toBe(true);
+    expect(existsSync('/run/rnx/jobs/killed-launcher2')).toBe(true);
     expect((await sh('true')).code).toBe(0);
     for (const p of jobCgroups) expect(existsSync(p)).toBe(false);
-    expect(existsSync('/run/rnx/jobs/killed-launcher')).toBe(false);
+    expect(existsSync('/run/rnx/jobs/killed-launcher2')).toBe(false);
   });
 
   it('the job dies when the caller dies', async () => {
