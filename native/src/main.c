@@ -556,7 +556,8 @@ int main(int argc, char **argv)
                 cg_signal_all(&g_cg, SIGKILL);
                 continue;
             }
-            tmo = (int)((deadline - now + 999) / 1000);
+            uint64_t ms = (deadline - now + 999) / 1000;   /* poll takes an int: at most an hour at a time */
+            tmo = ms > 3600000 ? 3600000 : (int)ms;
         }
         struct pollfd pfd = { sfd, POLLIN, 0 };
         int pr = poll(&pfd, 1, tmo);

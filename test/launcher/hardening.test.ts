@@ -200,6 +200,23 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(r.exited).toMatchObject({ timed_out: true, code: 137 });
   });
 
+  it.skipIf(spawnSync('strace', ['-V']).status !== 0)('a timeout longer than 24.8 days does not overflow into an endless wait', () => {
+    // the wait for the deadline is a poll(2) in milliseconds (an int): 30 days used to wrap negative (= forever)
+    const out = join(mkdtempSync(join(tmpdir(), 'rnx-strace-')), 'trace');
+    try {
+      const r = spawnSync('strace', ['-f', '-e', 'trace=poll', '-o', out, LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--timeout', '2592000', '--', 'sleep', '0.2'], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const timeouts = [...readFileSync(out, 'utf8').matchAll(/poll\(\[.*?\], \d+, (-?\d+)/g)].map((m) => Number(m[1]));
+      expect(timeouts.length).toBeGreaterThan(0);
+      expect(timeouts.filter((t) => t < -1)).toEqual([]);
+      expect(timeouts.some((t) => t > 1000)).toBe(true);
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {
     const id = jobId('race');
     await staleJob(id);
