@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@ __attribute__((noreturn)) static void exec_command(const struct init_args *a)
 {
     if (chdir(a->cwd) < 0 && chdir("/") < 0) fail_errno("chdir");
     reset_signals();
+    umask(a->umask);
     environ = a->envp;
     /* nothing but 0/1/2 survives exec (err_fd is close-on-exec: EOF tells the supervisor we exec'd) */
     if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) fail_errno("close_range");

@@ -177,6 +177,7 @@ struct init_args {
     int err_fd;             /* write end: setup errors (CLOEXEC) */
     char **argv; char **envp;
     const char *cwd;
+    mode_t umask;           /* the caller's, for the command */
 };
 __attribute__((noreturn)) void run_init(const struct init_args *a);
 

@@ -38,6 +38,7 @@ static int g_reg_made;
 static pid_t g_pid1 = -1;
 static int g_detach_fd = -1;
 static char g_term[80];
+static mode_t g_caller_umask;
 static char *g_envp[2 * MAX_ENV + 8];
 static size_t g_nenv;
 static char g_env_store[3][128];
@@ -397,7 +398,8 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     if (read(c->sync_r, &go, 1) != 1) _exit(EXIT_REFUSED);
     close(c->sync_r);
     restore_rlimits();
-    struct init_args ia = { &g_cr, c->o->interactive, c->res_w, c->life_r, c->err_w, c->o->command, g_envp, c->spec->workdir };
+    struct init_args ia = { &g_cr, c->o->interactive, c->res_w, c->life_r, c->err_w, c->o->command, g_envp, c->spec->workdir,
+                            g_caller_umask };
     run_init(&ia);
 }
 
@@ -415,7 +417,7 @@ int main(int argc, char **argv)
     g_cr.gid = rgid;
     save_term();
     if (clearenv() != 0) fail("clearenv failed");
-    umask(022);
+    g_caller_umask = umask(022);   /* ours while we create things; the command gets the caller's back */
     pid_t orig_ppid = getppid();
 
     struct opts o;

@@ -217,6 +217,12 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     }
   });
 
+  it('the command gets the caller\'s umask (files it writes are not more open than the caller asked)', async () => {
+    const r = await run(TEST_USER, 'sh', ['-c', `umask 077; exec ${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} -- sh -c umask`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('0077\n');
+  });
+
   it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {
     const id = jobId('race');
     await staleJob(id);
