@@ -197,7 +197,9 @@ void prepare_mounts(const struct sandbox *sb, struct prepared *p)
     prepare_dev(p);
     for (size_t i = 0; i < sb->spec->n_mounts; i++)
         p->spec[i] = prepare_spec_mount(sb->runtime_fd, &sb->spec->mounts[i], &p->spec_dir[i]);
-    p->workdir = sb->workdir_fd >= 0 ? clone_tree(sb->workdir_fd, 0, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "--workdir") : -1;
+    /* recursive, as the caller sees it: a non-recursive bind would uncover whatever a mount inside the
+     * directory hides (and drop that mount) */
+    p->workdir = sb->workdir_fd >= 0 ? clone_tree(sb->workdir_fd, 1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "--workdir") : -1;
 }
 
 /* Phase 2, in the job's own mount namespace. */

@@ -1,11 +1,11 @@
 // Attacks a hostile caller can try against the setuid launcher itself: process state it inherits, signals it
 // can send, races on the job registry and the job's cgroup. Each test names the weakness it guards against.
 import { describe, it, expect, afterAll } from 'vitest';
-import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canRun, launch, pidAlive, sleep, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
+import { canRun, launch, pidAlive, sleep, userDir, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
 import { OTHER_USER, TEST_USER, runAsSync, spawnAs, userIds } from '../support/users.js';
 
 interface Run {
@@ -221,6 +221,25 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     const r = await run(TEST_USER, 'sh', ['-c', `umask 077; exec ${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} -- sh -c umask`]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('0077\n');
+  });
+
+  it('--workdir shows the directory as the caller sees it: mounts inside it stay, nothing under them is uncovered', async () => {
+    const wd = userDir();
+    const sub = join(wd, 'sub');
+    mkdirSync(sub);
+    writeFileSync(join(sub, 'hidden'), 'under the mount\n', { mode: 0o644 });
+    chownSync(sub, userIds(TEST_USER).uid, userIds(TEST_USER).gid);
+    // root hides sub's content under a mount the caller cannot enter
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'rnx-test-hide', sub]);
+    try {
+      expect((await run(TEST_USER, 'cat', [join(sub, 'hidden')])).code).not.toBe(0);
+      const r = await run(TEST_USER, LAUNCHER_PATH, ['--runtime', TEST_RUNTIME, '--workdir', wd, '--', 'sh', '-c', 'cat sub/hidden; ls -ld sub']);
+      expect(r.stdout).not.toContain('under the mount');
+      expect(r.stdout).toMatch(/^drwx------\s+\d+\s+root\s+root /m);
+    } finally {
+      execFileSync('umount', [sub]);
+      rmSync(wd, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {
