@@ -72,8 +72,9 @@ void run_init(const struct init_args *a)
             if (p < 0 && errno == ECHILD && !done) { done = 1; status = 0; }
             continue;
         }
-        /* with --interactive the terminal already delivers ^C / ^\ to the command */
-        if (a->interactive && (sig == SIGINT || sig == SIGQUIT)) continue;
+        /* forward what the supervisor queued for the command, nothing else: --kill and the terminal reach the
+         * command directly, and would reach it twice */
+        if (si.si_code != SI_QUEUE) continue;
         kill(child, sig);
     }
     /* the command is gone: end whatever it left behind, and reap everything */

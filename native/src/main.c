@@ -576,8 +576,12 @@ int main(int argc, char **argv)
             kill(pid, SIGKILL);
             continue;
         }
-        if (o.interactive && (sig == SIGINT || sig == SIGQUIT)) continue;   /* the terminal sent it to the job too */
-        kill(pid, sig);
+        /* with --interactive the job is in the terminal's foreground process group, so what the terminal sends
+         * (^C, ^\ and hangup: si_code SI_KERNEL) has reached it already */
+        if (o.interactive && si.ssi_code == SI_KERNEL) continue;
+        /* queued, so that PID 1 can tell it from a signal sent to it directly (by --kill, which signals every
+         * process of the job itself): PID 1 forwards only these, and the command gets each signal once */
+        sigqueue(pid, sig, (union sigval){ .sival_int = 0 });
     }
     uint64_t t1 = monotonic_usec();
     g_pid1 = -1;

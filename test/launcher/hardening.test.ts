@@ -124,6 +124,39 @@ int main(int argc, char **argv) {
 }
 `;
 
+/** Counts SIGTERMs (and who sent them: 0 = from outside the job's PID namespace, 1 = the job's PID 1). */
+const TERMCOUNT_C = `#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+static volatile int n, from[8];
+static void h(int s, siginfo_t *si, void *u) { (void)s; (void)u; if (n < 8) from[n] = si->si_pid; n++; }
+int main(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = h;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigaction(SIGTERM, &sa, 0);
+  puts("ready");
+  fflush(stdout);
+  while (!n) pause();
+  usleep(300000);
+  printf("count=%d", n);
+  for (int i = 0; i < n && i < 8; i++) printf(" from=%d", from[i]);
+  puts("");
+  return 0;
+}
+`;
+
+/** A directory owned by the test user holding a static program built from `source`. */
+function program(name: string, source: string): string {
+  const wd = userDir();
+  writeFileSync(join(wd, `${name}.c`), source);
+  execFileSync('gcc', ['-static', '-O1', '-o', join(wd, name), join(wd, `${name}.c`)]);
+  chownSync(join(wd, name), userIds(TEST_USER).uid, userIds(TEST_USER).gid);
+  return wd;
+}
+
 const usedIds: string[] = [];
 function jobId(name: string): string {
   const id = `hard-${name}-${process.pid}`;
@@ -238,6 +271,27 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
       expect(r.stdout).toMatch(/^drwx------\s+\d+\s+root\s+root /m);
     } finally {
       execFileSync('umount', [sub]);
+      rmSync(wd, { recursive: true, force: true });
+    }
+  });
+
+  it('--kill with SIGTERM reaches the command once (PID 1 does not forward what was sent to it directly)', async () => {
+    const wd = program('termcount', TERMCOUNT_C);
+    try {
+      // several at once: a second delivery, when it happens, often merges with the first
+      const ids = [1, 2, 3, 4, 5, 6].map((i) => jobId(`term${i}`));
+      const jobs = ids.map((id) => run(TEST_USER, LAUNCHER_PATH, ['--runtime', TEST_RUNTIME, '--job-id', id, '--workdir', wd, '--', './termcount']));
+      expect(await waitFor(() => ids.every((id) => existsSync(`/run/rnx/jobs/${id}`)), 5000)).toBe(true);
+      await sleep(300);
+      for (const id of ids) expect((await run(TEST_USER, LAUNCHER_PATH, ['--kill', id])).code).toBe(0);
+      for (const r of await Promise.all(jobs)) expect(r.stdout).toBe('ready\ncount=1 from=0\n');
+      // the supervisor still forwards what the caller sends it
+      const fwd = launch(['--runtime', TEST_RUNTIME, '--workdir', wd, '--', './termcount'], {
+        status: true,
+        onStarted: (_ev, child) => setTimeout(() => child.kill('SIGTERM'), 300),
+      });
+      expect((await fwd).stdout).toBe('ready\ncount=1 from=1\n');
+    } finally {
       rmSync(wd, { recursive: true, force: true });
     }
   });
