@@ -602,7 +602,9 @@ int main(int argc, char **argv)
     x.code = WIFEXITED(cstatus) ? WEXITSTATUS(cstatus) : 128 + x.signal;
     x.oom = st.oom_kills > 0;
     x.timed_out = timed_out;
-    if (x.timed_out || x.oom) x.code = 137;
+    /* oom says the kernel OOM-killed some process of the job; the status stays the command's own (137 when the
+     * command itself was the one killed): a command that survived the loss of a child is not reported as killed */
+    if (x.timed_out) x.code = 137;
     x.cpu_usec = st.cpu_usec;
     x.peak_memory = st.peak_memory;
     x.wall_usec = t1 - t0;

@@ -296,6 +296,16 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     }
   });
 
+  it('an OOM kill of a child the command survives is reported (oom) without replacing the command\'s status', async () => {
+    const r = await launch(
+      ['--runtime', TEST_RUNTIME, '--memory', '64M', '--', 'sh', '-c', 'dd if=/dev/zero of=/dev/null bs=256M count=1 2>/dev/null; echo dd=$?; exit 0'],
+      { status: true },
+    );
+    expect(r.stdout).toBe('dd=137\n');
+    expect(r.code).toBe(0);
+    expect(r.exited).toMatchObject({ code: 0, signal: 0, oom: true });
+  });
+
   it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {
     const id = jobId('race');
     await staleJob(id);
