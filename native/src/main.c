@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 static struct creds g_cr;
@@ -43,7 +44,30 @@ static char *g_envp[2 * MAX_ENV + 8];
 static size_t g_nenv;
 static char g_env_store[3][128];
 
-static int g_guard_w = -1;      /* write end of the guard's pipe: "D" once the supervisor has cleaned up */
+static int g_guard_w = -1;      /* our end of the guard's socket: "D" once the supervisor has cleaned up */
+static int g_tty = -1;          /* --interactive: the caller's terminal, its modes and foreground group */
+static struct termios g_tty_modes;
+static pid_t g_tty_pgrp = -1;
+
+/* --interactive: the job may change the terminal's modes (raw, no echo...) and its foreground process group,
+ * and may be killed before it puts them back; the caller gets its terminal back as it was */
+static void save_terminal(void)
+{
+    for (int fd = 0; fd < 3; fd++) {
+        if (tcgetattr(fd, &g_tty_modes) == 0) {
+            g_tty = fd;
+            g_tty_pgrp = tcgetpgrp(fd);
+            return;
+        }
+    }
+}
+
+static void restore_terminal(void)
+{
+    if (g_tty < 0) return;
+    (void)tcsetattr(g_tty, TCSANOW, &g_tty_modes);
+    if (g_tty_pgrp > 0) (void)tcsetpgrp(g_tty, g_tty_pgrp);   /* SIGTTOU is ignored: allowed from the background */
+}
 
 static void cleanup(void)
 {
@@ -52,6 +76,7 @@ static void cleanup(void)
         while (waitpid(g_pid1, NULL, 0) < 0 && errno == EINTR) {}
         g_pid1 = -1;
     }
+    restore_terminal();
     cg_destroy(&g_cg);
     if (g_reg_made) reg_remove(g_job_id);
     g_reg_made = 0;
@@ -423,6 +448,7 @@ int main(int argc, char **argv)
     struct opts o;
     parse_args(argc, argv, &o);
     close_inherited(o.status_fd);
+    if (o.interactive) save_terminal();
     if (o.status_fd >= 0 && fcntl(o.status_fd, F_SETFD, FD_CLOEXEC) < 0) fail("--status-fd %d is not an open file descriptor", o.status_fd);
 
     static struct config conf;

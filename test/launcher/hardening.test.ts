@@ -157,6 +157,27 @@ function program(name: string, source: string): string {
   return wd;
 }
 
+/** Tries to push a character into the input of its controlling terminal (TIOCSTI, also with high bits set). */
+const TIOCSTI_C = `#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void) {
+  int fd = open("/dev/tty", O_RDWR);
+  if (fd < 0) { perror("open /dev/tty"); return 1; }
+  char c = 'x';
+  long a = syscall(SYS_ioctl, fd, TIOCSTI, &c);
+  int ea = errno;
+  long b = syscall(SYS_ioctl, fd, 0x100000000UL | TIOCSTI, &c);
+  printf("tiocsti %ld %d %ld %d\\n", a, ea, b, errno);
+  return 0;
+}
+`;
+
+const haveScript = spawnSync('script', ['--version']).status === 0;
+
 const usedIds: string[] = [];
 function jobId(name: string): string {
   const id = `hard-${name}-${process.pid}`;
@@ -304,6 +325,45 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(r.stdout).toBe('dd=137\n');
     expect(r.code).toBe(0);
     expect(r.exited).toMatchObject({ code: 0, signal: 0, oom: true });
+  });
+
+  it.skipIf(!haveScript)('--interactive on a real terminal: the job has it, cannot inject into it, and leaves its modes as they were', async () => {
+    const wd = program('tiocsti', TIOCSTI_C);
+    try {
+      const job = `[ -t 0 ] && echo job-has-tty; stty -g </dev/tty >/dev/null && echo ctty-ok; ./tiocsti; stty raw -echo`;
+      const L = `${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --interactive --workdir ${wd}`;
+      // inside script(1)'s pseudo-terminal: modes before, a job that sets raw -echo, modes after; then a job
+      // that sets them and is killed by its timeout
+      const inner = `stty -g; ${L} -- sh -c '${job}'; echo rc=$?; stty -g; ${L} --timeout 1 -- sh -c 'stty raw -echo; sleep 5'; echo rc=$?; stty -g`;
+      const r = await run(TEST_USER, 'script', ['-qec', inner, '/dev/null'], { env: { PATH: '/usr/bin:/bin', SHELL: '/bin/sh', TERM: 'xterm' } });
+      const lines = r.stdout.replace(/\r/g, '').trim().split('\n');
+      expect(lines.slice(1, 5)).toEqual(['job-has-tty', 'ctty-ok', 'tiocsti -1 1 -1 1', 'rc=0']);
+      expect(lines[6]).toBe('rc=137');
+      const modes = [lines[0], lines[5], lines[7]];
+      expect(modes[0]).toMatch(/^[0-9a-f]+(:[0-9a-f]+)+$/);
+      expect(modes).toEqual([modes[0], modes[0], modes[0]]);
+    } finally {
+      rmSync(wd, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!haveScript)('--interactive: ^C typed on the terminal interrupts the job', async () => {
+    const { gid } = userIds(TEST_USER);
+    const inner = `trap : INT; ${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --interactive -- sh -c 'echo started; sleep 8; echo not-interrupted'; echo rc=$?`;
+    const child = spawn('setpriv', [`--reuid=${TEST_USER}`, `--regid=${gid}`, '--init-groups', '--', 'script', '-qec', inner, '/dev/null'], {
+      env: { PATH: '/usr/bin:/bin', SHELL: '/bin/sh', TERM: 'xterm' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const t0 = Date.now();
+    expect(await waitFor(() => out.includes('started'), 5000)).toBe(true);
+    child.stdin.write('\x03');
+    expect(await waitFor(() => out.includes('rc='), 5000)).toBe(true);
+    child.kill('SIGKILL');
+    expect(out).toMatch(/rc=130/);
+    expect(out).not.toContain('not-interrupted');
+    expect(Date.now() - t0).toBeLessThan(6000);
   });
 
   it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {
