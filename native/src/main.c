@@ -438,6 +438,7 @@ int main(int argc, char **argv)
     gid_t rgid, egid, sgid;
     if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0) fail_errno("getresuid");
     if (euid != 0) fail("rnx-launch is not setuid root; run: sudo rnx setup");
+    setfsgid(0);   /* what we create (registry, cgroups) is root's, not in the caller's group */
     g_cr.uid = ruid;
     g_cr.gid = rgid;
     save_term();
@@ -477,6 +478,8 @@ int main(int argc, char **argv)
     static struct spec spec;
     load_spec(runtime_fd, o.runtime, &spec);
     int workdir_fd = o.workdir ? open_workdir(o.workdir) : -1;
+    /* nothing else is relative to the caller's cwd: do not keep it (or the mount it is on) */
+    if (chdir("/") < 0) fail_errno("chdir /");
     build_env(&spec, &o);
     char hostname[64];
     snprintf(hostname, sizeof hostname, "%s", o.hostname ? o.hostname : o.runtime);

@@ -2,7 +2,7 @@
 // can send, races on the job registry and the job's cgroup. Each test names the weakness it guards against.
 import { describe, it, expect, afterAll } from 'vitest';
 import { execFileSync, spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canRun, launch, pidAlive, sleep, userDir, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
@@ -364,6 +364,29 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(out).toMatch(/rc=130/);
     expect(out).not.toContain('not-interrupted');
     expect(Date.now() - t0).toBeLessThan(6000);
+  });
+
+  it('the supervisor leaves the caller\'s cwd, and what it creates belongs to root, not the caller\'s group', async () => {
+    const id = jobId('owner');
+    const wd = userDir();
+    let cwd = '';
+    let gids: number[] = [];
+    try {
+      const r = await launch(['--runtime', TEST_RUNTIME, '--job-id', id, '--', 'sleep', '0.5'], {
+        status: true,
+        cwd: wd,
+        onStarted: (ev, child) => {
+          cwd = readlinkSync(`/proc/${child.pid}/cwd`);
+          gids = [`/run/rnx/jobs/${id}`, ...Object.values(ev.cgroups)].map((p) => statSync(p).gid);
+        },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(cwd).toBe('/');
+      expect(gids.length).toBeGreaterThan(1);
+      expect(gids.every((g) => g === 0)).toBe(true);
+    } finally {
+      rmSync(wd, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!haveGdb)('a cleaner stopped after finding a stale entry cannot later kill a new job that took the same id', async () => {

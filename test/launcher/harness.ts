@@ -32,6 +32,8 @@ export interface LaunchOpts {
   stdio?: Array<'pipe' | 'ignore' | 'inherit'>;
   onStarted?: (ev: StartedEvent, child: ChildProcess) => void;
   killAfterMs?: number;
+  /** the caller's working directory */
+  cwd?: string;
 }
 
 const BASE_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm' };
@@ -44,6 +46,7 @@ export function launch(args: string[], opts: LaunchOpts = {}): Promise<LaunchRes
   const child = spawnAs(opts.user ?? TEST_USER, LAUNCHER_PATH, full, {
     env: opts.env ?? BASE_ENV,
     stdio: [...std, opts.status ? 'pipe' : 'ignore'],
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
   });
   const res: LaunchResult = { code: null, signal: null, stdout: '', stderr: '', events: [], ms: 0 };
   child.stdout?.on('data', (d: Buffer) => (res.stdout += d.toString()));
