@@ -45,7 +45,7 @@ void run_init(const struct init_args *a)
     struct pollfd pfd = { a->life_fd, POLLIN, 0 };
     if (poll(&pfd, 1, 0) != 0) _exit(137);
     /* the seccomp filter: the last step before the command's exec (nothing after it needs privileges) */
-    install_seccomp();
+    install_seccomp(a->net_host);
 
     pid_t child = fork();
     if (child < 0) fail_errno("fork");

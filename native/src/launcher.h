@@ -166,12 +166,13 @@ void drop_privileges(const struct creds *cr);
 void reset_signals(void);
 
 /* ---- seccomp.c ---- */
-void install_seccomp(void);
+void install_seccomp(int net_host);
 
 /* ---- init.c ---- */
 struct init_args {
     const struct creds *cr;
     int interactive;
+    int net_host;           /* --net host: the job shares the host's network anyway */
     int result_fd;          /* write end: the command's wait status */
     int life_fd;            /* read end: EOF when the supervisor is gone */
     int err_fd;             /* write end: setup errors (CLOEXEC) */

@@ -423,7 +423,7 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     if (read(c->sync_r, &go, 1) != 1) _exit(EXIT_REFUSED);
     close(c->sync_r);
     restore_rlimits();
-    struct init_args ia = { &g_cr, c->o->interactive, c->res_w, c->life_r, c->err_w, c->o->command, g_envp, c->spec->workdir,
+    struct init_args ia = { &g_cr, c->o->interactive, c->o->net_host, c->res_w, c->life_r, c->err_w, c->o->command, g_envp, c->spec->workdir,
                             g_caller_umask };
     run_init(&ia);
 }

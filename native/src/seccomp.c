@@ -6,6 +6,7 @@
 #include <linux/sched.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 static const char *const denied[] = {
     /* kernel and system state */
@@ -26,7 +27,7 @@ static const char *const denied[] = {
     "open_by_handle_at", "name_to_handle_at",
 };
 
-void install_seccomp(void)
+void install_seccomp(int net_host)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) fail("seccomp_init failed");
@@ -53,6 +54,11 @@ void install_seccomp(void)
         seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
                          SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)TIOCLINUX)) < 0)
         fail("seccomp: ioctl rules");
+    /* AF_VSOCK is not confined by the network namespace: with --net none a job could still reach the
+     * hypervisor's (or this machine's) vsock services */
+    if (!net_host && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
+                                      SCMP_A0(SCMP_CMP_EQ, AF_VSOCK)) < 0)
+        fail("seccomp: vsock rule");
     if ((rc = seccomp_load(ctx)) < 0) fail("cannot load the seccomp filter: %d", rc);
     seccomp_release(ctx);
 }

@@ -176,6 +176,17 @@ int main(void) {
 }
 `;
 
+/** Only creates an AF_VSOCK socket (connects nowhere) and says what happened. */
+const VSOCK_C = `#include <errno.h>
+#include <stdio.h>
+#include <sys/socket.h>
+int main(void) {
+  int s = socket(40 /* AF_VSOCK */, SOCK_STREAM, 0);
+  printf("vsock %d %d\\n", s < 0 ? -1 : 0, s < 0 ? errno : 0);
+  return 0;
+}
+`;
+
 const haveScript = spawnSync('script', ['--version']).status === 0;
 
 const usedIds: string[] = [];
@@ -384,6 +395,16 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
       expect(cwd).toBe('/');
       expect(gids.length).toBeGreaterThan(1);
       expect(gids.every((g) => g === 0)).toBe(true);
+    } finally {
+      rmSync(wd, { recursive: true, force: true });
+    }
+  });
+
+  it('--net none also shuts AF_VSOCK, which network namespaces do not confine', async () => {
+    const wd = program('vsock', VSOCK_C);
+    try {
+      const r = await launch(['--runtime', TEST_RUNTIME, '--workdir', wd, '--', './vsock']);
+      expect(r.stdout).toBe('vsock -1 97\n'); // EAFNOSUPPORT
     } finally {
       rmSync(wd, { recursive: true, force: true });
     }
