@@ -39,6 +39,9 @@ void run_init(const struct init_args *a)
 {
     /* drop everything first: the command is forked from this already unprivileged, filtered process */
     drop_privileges(a->cr);
+    /* the drop set "dumpable" to fs.suid_dumpable: if an admin made that 1, the caller could ptrace PID 1 (and,
+     * say, keep it from ending the job); PID 1 never becomes dumpable */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0) fail("cannot make PID 1 non-dumpable");
     /* the drop cleared the parent-death signal: set it again, then make sure the supervisor did not die
      * in between (its end of the life pipe is closed if it did) */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail_errno("PR_SET_PDEATHSIG");

@@ -187,6 +187,20 @@ int main(void) {
 }
 `;
 
+/** PTRACE_SEIZE on each pid given; prints the errno for each (0 = attached). */
+const PTRACE_C = `#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ptrace.h>
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    long r = ptrace(PTRACE_SEIZE, atoi(argv[i]), 0, 0);
+    printf("%d%s", r < 0 ? errno : 0, i + 1 < argc ? " " : "\\n");
+  }
+  return 0;
+}
+`;
+
 const haveScript = spawnSync('script', ['--version']).status === 0;
 
 const usedIds: string[] = [];
@@ -405,6 +419,29 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     try {
       const r = await launch(['--runtime', TEST_RUNTIME, '--workdir', wd, '--', './vsock']);
       expect(r.stdout).toBe('vsock -1 97\n'); // EAFNOSUPPORT
+    } finally {
+      rmSync(wd, { recursive: true, force: true });
+    }
+  });
+
+  it('the caller can neither ptrace nor read the memory or environment of the supervisor, its guard or PID 1', async () => {
+    const wd = program('seize', PTRACE_C);
+    let pids: number[] = [];
+    try {
+      const job = launch(['--runtime', TEST_RUNTIME, '--', 'sleep', '1.5'], {
+        status: true,
+        onStarted: (_ev, child) => {
+          const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+          pids = [child.pid!, ...kids]; // the supervisor, PID 1 and the guard
+        },
+      });
+      expect(await waitFor(() => pids.length > 0, 5000)).toBe(true);
+      expect(pids.length).toBe(3);
+      const seize = await run(TEST_USER, join(wd, 'seize'), pids.map(String));
+      expect(seize.stdout).toBe('1 1 1\n'); // EPERM each
+      const peek = await run(TEST_USER, 'sh', ['-c', pids.map((p) => `cat /proc/${p}/environ /proc/${p}/mem 2>/dev/null && echo read-${p}`).join('; ') + '; true']);
+      expect(peek.stdout).toBe('');
+      expect((await job).code).toBe(0);
     } finally {
       rmSync(wd, { recursive: true, force: true });
     }
