@@ -27,18 +27,26 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+/* where cgroup2 is mounted: the whole hierarchy, or "unified" beside v1 controllers on a hybrid host */
+static const char *v2_mount(void)
+{
+    struct statfs sf;
+    if (statfs(CG_BASE, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) return CG_BASE;
+    if (statfs(CG_BASE "/unified", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) return CG_BASE "/unified";
+    return NULL;
+}
+
 int cg_detect_v2(void)
 {
     struct statfs sf;
-    if (statfs(CG_BASE, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
-        snprintf(g_v2_root, sizeof g_v2_root, "%s", CG_BASE);
+    int v1_memory = statfs(CG_BASE "/memory", &sf) == 0 && sf.f_type == CGROUP_SUPER_MAGIC;
+    const char *v2 = v2_mount();
+    /* a hybrid host keeps its limits on v1 */
+    if (v2 && (strcmp(v2, CG_BASE) == 0 || !v1_memory)) {
+        snprintf(g_v2_root, sizeof g_v2_root, "%s", v2);
         return 1;
     }
-    if (statfs(CG_BASE "/memory", &sf) == 0 && sf.f_type == CGROUP_SUPER_MAGIC) return 0;
-    if (statfs(CG_BASE "/unified", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
-        snprintf(g_v2_root, sizeof g_v2_root, "%s", CG_BASE "/unified");
-        return 1;
-    }
+    if (v1_memory) return 0;
     fail("no usable cgroup hierarchy under %s", CG_BASE);
 }
 
@@ -49,9 +57,11 @@ void cg_paths_for(struct cgroup *cg, int v2, const char *job_id)
     cg->v2 = v2;
     snprintf(cg->job_id, sizeof cg->job_id, "%s", job_id);
     if (v2) {
-        if (!g_v2_root[0]) (void)cg_detect_v2();
-        snprintf(cg->ctl[0].path, MAX_PATH_LEN, "%s/rnx/%s", g_v2_root, job_id);
-        cg->ctl[0].alias = -1;
+        /* a v2 job seen from a launcher that runs on v1 (another mount namespace, a hybrid host): the v2
+         * hierarchy is still where it is mounted */
+        const char *root = g_v2_root[0] ? g_v2_root : v2_mount();
+        cg->ctl[0].alias = root ? -1 : -2;
+        if (root) snprintf(cg->ctl[0].path, MAX_PATH_LEN, "%s/rnx/%s", root, job_id);
         return;
     }
     dev_t devs[CG_NCTL];
@@ -136,6 +146,34 @@ static void v2_enable(int dfd, const char *available)
     }
 }
 
+/* a CPU list ("0-3,6\n") as a bitmap of 1024 CPUs; -1 if malformed or beyond */
+static int cpu_bits(const char *s, uint64_t bits[16])
+{
+    memset(bits, 0, 16 * sizeof bits[0]);
+    while (*s && *s != '\n') {
+        char *end;
+        unsigned long a = strtoul(s, &end, 10), b = a;
+        if (end == s) return -1;
+        if (*end == '-') {
+            s = end + 1;
+            b = strtoul(s, &end, 10);
+            if (end == s) return -1;
+        }
+        if (a > b || b >= 1024) return -1;
+        for (unsigned long c = a; c <= b; c++) bits[c / 64] |= 1ULL << (c % 64);
+        s = end;
+        if (*s == ',') s++;
+        else if (*s && *s != '\n') return -1;
+    }
+    return 0;
+}
+
+static int same_cpus(const char *a, const char *b)
+{
+    uint64_t x[16], y[16];
+    return cpu_bits(a, x) == 0 && cpu_bits(b, y) == 0 && memcmp(x, y, sizeof x) == 0;
+}
+
 static void create_v2(struct cgroup *cg, const struct cg_limits *l)
 {
     char buf[128];
@@ -146,6 +184,7 @@ static void create_v2(struct cgroup *cg, const struct cg_limits *l)
     v2_enable(root, avail);
     int rnx = ensure_trusted_dir(root, "rnx", "cgroup parent rnx");
     close(root);
+    if (read_file_at(rnx, "cgroup.controllers", avail, sizeof avail) < 0) avail[0] = '\0';
     v2_enable(rnx, avail);
     if (mkdirat(rnx, cg->job_id, 0755) < 0) {
         if (errno == EEXIST) fail("job id '%s' is already in use", cg->job_id);
@@ -168,7 +207,16 @@ static void create_v2(struct cgroup *cg, const struct cg_limits *l)
         snprintf(buf, sizeof buf, "%llu %llu", (unsigned long long)(l->cpu * CPU_PERIOD / 100), CPU_PERIOD);
         must_write(job, "cpu.max", buf);
     }
-    if (l->cores) must_write(job, "cpuset.cpus", l->cores);
+    if (l->cores) {
+        /* v2 takes any list and grants what the parent allows (all of the parent's CPUs if none of the asked ones
+         * is there): the job must get exactly the CPUs asked for */
+        must_write(job, "cpuset.cpus", l->cores);
+        char eff[1024] = "";
+        if (read_file_at(job, "cpuset.cpus.effective", eff, sizeof eff) < 0 || !same_cpus(eff, l->cores)) {
+            eff[strcspn(eff, "\n")] = '\0';
+            fail("--cores %s: not all of these CPUs are available (the job would run on %.100s)", l->cores, eff);
+        }
+    }
     close(job);
 }
 

@@ -132,7 +132,7 @@ static void job_cgroup(struct cgroup *cg, int v2, const char *job_id)
 {
     cg_paths_for(cg, v2, job_id);
     for (int i = 0; i < CG_NCTL; i++)
-        if (v2 ? i == 0 : cg->ctl[i].alias != -2) cg->ctl[i].used = 1;
+        if ((v2 ? i == 0 : 1) && cg->ctl[i].alias != -2) cg->ctl[i].used = 1;
 }
 
 /* Locks `name` if its launcher is gone: returns the locked fd (entry parsed into e; *damaged if unparsable), or -1.
