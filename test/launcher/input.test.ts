@@ -1,7 +1,7 @@
 // Hostile or malformed input is refused with 125, one line on stderr, and nothing happens.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { canRun, launch, sh, TEST_RUNTIME, userDir } from './harness.js';
 import { installTestRuntime, removeRuntime, RUNTIMES_DIR } from '../support/launcher-fixture.js';
@@ -14,15 +14,32 @@ function expectRefused(r: { code: number | null; stdout: string; stderr: string 
   if (msg) expect(r.stderr).toMatch(msg);
 }
 
+// job ids of this file, unique to this run (other runs of these tests may share the machine)
+const id = (name: string) => `${name}-${process.pid}`;
+
+/** registry entries and cgroups left of this file's own job ids */
 function jobsLeft(): string[] {
   const out: string[] = [];
-  for (const c of ['memory', 'pids', 'cpuacct', 'freezer']) {
-    const d = `/sys/fs/cgroup/${c}/rnx`;
-    if (existsSync(d)) out.push(...readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${c}/${e.name}`));
+  for (const j of [id('dup-test'), ...RUNTIME_CASES.map((_c, i) => id(`refused-${i}`))]) {
+    for (const c of ['memory', 'pids', 'cpu', 'cpuacct', 'cpuset', 'freezer', 'unified']) {
+      if (existsSync(`/sys/fs/cgroup/${c}/rnx/${j}`)) out.push(`${c}/${j}`);
+    }
+    if (existsSync(`/sys/fs/cgroup/rnx/${j}`)) out.push(`v2/${j}`);
+    if (existsSync(`/run/rnx/jobs/${j}`)) out.push(`registry/${j}`);
   }
-  if (existsSync('/run/rnx/jobs')) out.push(...readdirSync('/run/rnx/jobs'));
   return out;
 }
+
+const RUNTIME_CASES: Array<[string, RegExp]> = [
+  ['rnx-test-notroot', /not owned by root/],
+  ['rnx-test-gw', /group- or world-writable/],
+  ['rnx-test-ww', /group- or world-writable/],
+  ['rnx-test-link', /symlink/],
+  ['rnx-test-isolink', /isolated/],
+  ['rnx-test-nomp', /no directory \/nonexistent\/dir/],
+  ['rnx-test-badspec', /launch.spec:2/],
+  ['no-such-runtime', /not installed/],
+];
 
 describe.skipIf(!canRun)('rnx-launch refuses hostile input', () => {
   const made: string[] = [];
@@ -53,17 +70,8 @@ describe.skipIf(!canRun)('rnx-launch refuses hostile input', () => {
     for (const n of made) removeRuntime(n);
   });
 
-  it.each([
-    ['rnx-test-notroot', /not owned by root/],
-    ['rnx-test-gw', /group- or world-writable/],
-    ['rnx-test-ww', /group- or world-writable/],
-    ['rnx-test-link', /symlink/],
-    ['rnx-test-isolink', /isolated/],
-    ['rnx-test-nomp', /no directory \/nonexistent\/dir/],
-    ['rnx-test-badspec', /launch.spec:2/],
-    ['no-such-runtime', /not installed/],
-  ])('refuses runtime %s', async (name, msg) => {
-    const r = await launch(['--runtime', name, '--', 'true']);
+  it.each(RUNTIME_CASES.map(([name, msg], i) => [name, msg, i] as const))('refuses runtime %s', async (name, msg, i) => {
+    const r = await launch(['--runtime', name, '--job-id', id(`refused-${i}`), '--', 'true']);
     expectRefused(r, msg);
   });
 
@@ -144,9 +152,9 @@ describe.skipIf(!canRun)('rnx-launch refuses hostile input', () => {
   it('refuses a second job with a job id in use, and leaves nothing behind after refusals', async () => {
     const wd = userDir();
     try {
-      const first = launch(['--runtime', TEST_RUNTIME, '--job-id', 'dup-test', '--', 'sleep', '1']);
+      const first = launch(['--runtime', TEST_RUNTIME, '--job-id', id('dup-test'), '--', 'sleep', '1']);
       await new Promise((r) => setTimeout(r, 300));
-      expectRefused(await launch(['--runtime', TEST_RUNTIME, '--job-id', 'dup-test', '--', 'true']), /already in use/);
+      expectRefused(await launch(['--runtime', TEST_RUNTIME, '--job-id', id('dup-test'), '--', 'true']), /already in use/);
       expect((await first).code).toBe(0);
     } finally {
       rmSync(wd, { recursive: true, force: true });

@@ -1,18 +1,25 @@
 // Exit codes, signals, supervision, limits, cleanup, --kill, --detach and status events.
 import { describe, it, expect, afterAll } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { canRun, launch, sh, sleep, pidAlive, TEST_RUNTIME, LAUNCHER_PATH } from './harness.js';
 import { OTHER_USER, TEST_USER, spawnAs, userIds } from '../support/users.js';
 import { parseEventLine } from '../../src/launcher/events.js';
 
+// fixed job ids, made unique to this run (other runs of these tests may share the machine)
+const id = (name: string) => `${name}-${process.pid}`;
+const OWN_IDS = ['evt-test', 'killed-launcher', 'killed-launcher2', 'caller-dies', 'kill-test', 'detach-test'].map(id);
+
+/** registry entries and cgroups of this file's own job ids that are still there */
 function leftovers(): string[] {
   const out: string[] = [];
-  for (const c of ['memory', 'pids', 'cpu', 'cpuacct', 'cpuset', 'freezer']) {
-    const d = `/sys/fs/cgroup/${c}/rnx`;
-    if (existsSync(d)) out.push(...readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${c}/${e.name}`));
+  for (const j of OWN_IDS) {
+    for (const c of ['memory', 'pids', 'cpu', 'cpuacct', 'cpuset', 'freezer', 'unified']) {
+      if (existsSync(`/sys/fs/cgroup/${c}/rnx/${j}`)) out.push(`${c}/${j}`);
+    }
+    if (existsSync(`/sys/fs/cgroup/rnx/${j}`)) out.push(`v2/${j}`);
+    if (existsSync(`/run/rnx/jobs/${j}`)) out.push(`registry/${j}`);
   }
-  if (existsSync('/run/rnx/jobs')) out.push(...readdirSync('/run/rnx/jobs').map((n) => `registry/${n}`));
   return out;
 }
 
@@ -57,17 +64,17 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
   });
 
   it('status events are valid JSON lines with the documented fields', async () => {
-    const r = await sh('echo hi', ['--job-id', 'evt-test-1'], { status: true });
+    const r = await sh('echo hi', ['--job-id', id('evt-test')], { status: true });
     expect(r.code).toBe(0);
     expect(r.events.map((e) => e.event)).toEqual(['started', 'exited']);
     const s = r.started!;
-    expect(s.job_id).toBe('evt-test-1');
+    expect(s.job_id).toBe(id('evt-test'));
     expect(s.pid).toBeGreaterThan(1);
     expect(['v1', 'v2']).toContain(s.cgroup_mode);
-    for (const p of Object.values(s.cgroups)) expect(p).toMatch(/^\/sys\/fs\/cgroup\/.+\/rnx\/evt-test-1$/);
+    for (const p of Object.values(s.cgroups)) expect(p).toMatch(new RegExp(`^/sys/fs/cgroup/.+/rnx/${id('evt-test')}$`));
     if (s.cgroup_mode === 'v1') expect(Object.keys(s.cgroups)).toEqual(expect.arrayContaining(['memory', 'pids', 'freezer']));
     const x = r.exited!;
-    expect(x).toMatchObject({ event: 'exited', job_id: 'evt-test-1', code: 0, signal: 0, oom: false, timed_out: false });
+    expect(x).toMatchObject({ event: 'exited', job_id: id('evt-test'), code: 0, signal: 0, oom: false, timed_out: false });
     expect(x.wall_usec).toBeGreaterThan(0);
     expect(x.peak_memory).toBeGreaterThan(0);
     expect(() => parseEventLine(JSON.stringify(x))).not.toThrow();
@@ -85,7 +92,7 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
   it('killing the launcher kills the job, and its guard removes its cgroups and registry entry at once', async () => {
     let pid1 = 0;
     let jobCgroups: string[] = [];
-    const r = await sh('sleep 30', ['--job-id', 'killed-launcher'], {
+    const r = await sh('sleep 30', ['--job-id', id('killed-launcher')], {
       status: true,
       onStarted: (ev, child) => {
         pid1 = ev.pid;
@@ -97,13 +104,13 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
     expect(pid1).toBeGreaterThan(0);
     expect(await waitFor(() => !pidAlive(pid1), 3000)).toBe(true);
     // no later run needed
-    expect(await waitFor(() => !existsSync('/run/rnx/jobs/killed-launcher') && jobCgroups.every((p) => !existsSync(p)), 3000)).toBe(true);
+    expect(await waitFor(() => !existsSync(`/run/rnx/jobs/${id('killed-launcher')}`) && jobCgroups.every((p) => !existsSync(p)), 3000)).toBe(true);
   });
 
   it('if the guard is killed too (only root can), the next run removes what is left', async () => {
     let pid1 = 0;
     let jobCgroups: string[] = [];
-    const r = await sh('sleep 30', ['--job-id', 'killed-launcher2'], {
+    const r = await sh('sleep 30', ['--job-id', id('killed-launcher2')], {
       status: true,
       onStarted: (ev, child) => {
         pid1 = ev.pid;
@@ -116,16 +123,16 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
     });
     expect(r.signal).toBe('SIGKILL');
     expect(await waitFor(() => !pidAlive(pid1), 3000)).toBe(true);
-    expect(existsSync('/run/rnx/jobs/killed-launcher2')).toBe(true);
+    expect(existsSync(`/run/rnx/jobs/${id('killed-launcher2')}`)).toBe(true);
     expect((await sh('true')).code).toBe(0);
     for (const p of jobCgroups) expect(existsSync(p)).toBe(false);
-    expect(existsSync('/run/rnx/jobs/killed-launcher2')).toBe(false);
+    expect(existsSync(`/run/rnx/jobs/${id('killed-launcher2')}`)).toBe(false);
   });
 
   it('the job dies when the caller dies', async () => {
     const { gid } = userIds(TEST_USER);
     // a caller shell that starts the launcher in the background and is then SIGKILLed
-    const caller = spawnAs(TEST_USER, 'sh', ['-c', `${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --job-id caller-dies --status-fd 3 -- sleep 30 3>&1 & wait`], {
+    const caller = spawnAs(TEST_USER, 'sh', ['-c', `${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --job-id ${id('caller-dies')} --status-fd 3 -- sleep 30 3>&1 & wait`], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     void gid;
@@ -135,7 +142,7 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
     const pid1 = JSON.parse(out.split('\n')[0]!).pid as number;
     caller.kill('SIGKILL');
     expect(await waitFor(() => !pidAlive(pid1), 3000)).toBe(true);
-    expect(await waitFor(() => !existsSync('/run/rnx/jobs/caller-dies'), 3000)).toBe(true);
+    expect(await waitFor(() => !existsSync(`/run/rnx/jobs/${id('caller-dies')}`), 3000)).toBe(true);
   });
 
   it('reaps orphans, and ends what the command leaves behind', async () => {
@@ -200,15 +207,15 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
   });
 
   it('--kill works only for the user who started the job', async () => {
-    const job = sh('trap "exit 7" TERM; while :; do sleep 0.05; done', ['--job-id', 'kill-test'], { status: true });
-    await waitFor(() => existsSync('/run/rnx/jobs/kill-test'), 3000);
+    const job = sh('trap "exit 7" TERM; while :; do sleep 0.05; done', ['--job-id', id('kill-test')], { status: true });
+    await waitFor(() => existsSync(`/run/rnx/jobs/${id('kill-test')}`), 3000);
     await sleep(200);
-    const other = await launch(['--kill', 'kill-test'], { user: OTHER_USER });
+    const other = await launch(['--kill', id('kill-test')], { user: OTHER_USER });
     expect(other.code).toBe(125);
     expect(other.stderr).toMatch(/not started by you/);
     const missing = await launch(['--kill', 'no-such-job']);
     expect(missing.code).toBe(125);
-    const mine = await launch(['--kill', 'kill-test']);
+    const mine = await launch(['--kill', id('kill-test')]);
     expect(mine.code, mine.stderr).toBe(0);
     const r = await job;
     expect(r.code).toBe(7);
@@ -216,13 +223,13 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
 
   it('--detach returns once the job started and still reports its exit', async () => {
     const t0 = Date.now();
-    const r = await sh('sleep 1; exit 4', ['--detach', '--job-id', 'detach-test'], { status: true });
+    const r = await sh('sleep 1; exit 4', ['--detach', '--job-id', id('detach-test')], { status: true });
     // the status pipe stays open in the detached supervisor until the job ends
     expect(r.code).toBe(0);
-    expect(r.started?.job_id).toBe('detach-test');
-    expect(r.exited).toMatchObject({ code: 4, job_id: 'detach-test' });
+    expect(r.started?.job_id).toBe(id('detach-test'));
+    expect(r.exited).toMatchObject({ code: 4, job_id: id('detach-test') });
     expect(Date.now() - t0).toBeGreaterThan(900);
-    expect(await waitFor(() => !existsSync('/run/rnx/jobs/detach-test'), 2000)).toBe(true);
+    expect(await waitFor(() => !existsSync(`/run/rnx/jobs/${id('detach-test')}`), 2000)).toBe(true);
   });
 
   it('--detach reports start failures with 125', async () => {
