@@ -1,0 +1,73 @@
+import { Box, Text, useInput } from 'ink';
+import { useStore } from 'zustand';
+import { editLine } from '../src/state/line-edit.js';
+import { fit, wrapRows } from '../src/tui/text.js';
+import { useApp, useKeys } from './AppContext.js';
+import type { ViewProps } from './RuntimesView.js';
+
+/** A text file of a runtime, scrollable, with wrap and search. */
+export function FileViewer({ width, height, active }: ViewProps) {
+  const { state, theme } = useApp();
+  const ins = state.inspect;
+  const viewer = useStore(ins, (s) => s.viewer);
+  const body = Math.max(1, height - 2);
+  useInput(
+    (input, key) => {
+      const v = ins.getState().viewer;
+      if (!v) return;
+      const r = editLine(v.query, input, key);
+      if (r.kind === 'edit') ins.getState().viewerSetQuery(r.value, true);
+      else if (r.kind === 'submit') ins.getState().viewerSetQuery(v.query, false);
+      else if (r.kind === 'cancel') ins.getState().viewerSetQuery('', false);
+    },
+    { isActive: active && viewer?.searchEditing === true },
+  );
+  useKeys(
+    'viewer',
+    {
+      'text.up': () => ins.getState().viewerScroll(-1),
+      'text.down': () => ins.getState().viewerScroll(1),
+      'list.pageUp': () => ins.getState().viewerScroll(-(body - 1)),
+      'list.pageDown': () => ins.getState().viewerScroll(body - 1),
+      'list.top': () => ins.getState().viewerTo('top'),
+      'list.bottom': () => ins.getState().viewerTo('bottom'),
+      'text.wrap': () => ins.getState().viewerToggleWrap(),
+      'text.search': () => ins.getState().viewerSetQuery('', true),
+      'inspect.next': () => ins.getState().viewerNext(1),
+      'inspect.prev': () => ins.getState().viewerNext(-1),
+      'list.back': () => (ins.getState().viewer?.query ? ins.getState().viewerSetQuery('', false) : ins.getState().closeViewer()),
+      'runtimes.shell': () => {
+        const rt = ins.getState().runtime;
+        if (rt) void state.deps.shell?.(rt);
+      },
+    },
+    active && viewer !== undefined && !viewer.searchEditing,
+  );
+  if (!viewer) return null;
+  const numW = String(viewer.lines.length).length;
+  const textW = Math.max(1, width - numW - 1);
+  const rows: Array<{ text: string; n: number; first: boolean }> = [];
+  for (let i = viewer.top; i < viewer.lines.length && rows.length < body; i++) {
+    const line = viewer.lines[i]!;
+    const parts = viewer.wrap ? wrapRows(line, textW) : [line];
+    parts.forEach((p, j) => rows.push({ text: p, n: i, first: j === 0 }));
+  }
+  const pos = `${Math.min(viewer.top + 1, viewer.lines.length)}-${Math.min(viewer.top + body, viewer.lines.length)}/${viewer.lines.length}`;
+  const status = viewer.searchEditing || viewer.query ? `/${viewer.query}${viewer.searchEditing ? '▏' : ''}${viewer.query && !viewer.searchEditing ? (viewer.match === undefined ? ' (no match)' : ` (line ${viewer.match + 1})`) : ''}` : '';
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text bold color={theme.accent}>
+        {fit(`${viewer.title}  ${pos}${viewer.wrap ? ' wrap' : ''}  (Esc closes)`, width)}
+      </Text>
+      <Box flexDirection="column" height={body}>
+        {rows.slice(0, body).map((r, i) => (
+          <Text key={i} wrap="truncate-end">
+            <Text color={theme.muted}>{r.first ? String(r.n + 1).padStart(numW) : ' '.repeat(numW)} </Text>
+            <Text inverse={r.n === viewer.match}>{fit(r.text, textW, theme.glyphs.ellipsis)}</Text>
+          </Text>
+        ))}
+      </Box>
+      <Text color={theme.accent}>{fit(status, width)}</Text>
+    </Box>
+  );
+}

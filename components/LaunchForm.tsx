@@ -1,0 +1,72 @@
+import { Box, Text, useInput } from 'ink';
+import { useStore } from 'zustand';
+import { commandFor, keyName } from '../src/tui/keybindings.js';
+import { editLine } from '../src/state/line-edit.js';
+import { FIELDS } from '../src/state/launch-store.js';
+import { fit } from '../src/tui/text.js';
+import { useApp } from './AppContext.js';
+import type { ViewProps } from './RuntimesView.js';
+
+/** Start a job: runtime, command, limits, network, workdir, environment; validated as you type. */
+export function LaunchForm({ width, height, active, onLeave }: ViewProps & { onLeave: () => void }) {
+  const { state, theme } = useApp();
+  const ls = state.launch;
+  const values = useStore(ls, (s) => s.values);
+  const focus = useStore(ls, (s) => s.focus);
+  const showAll = useStore(ls, (s) => s.showAll);
+  const touched = useStore(ls, (s) => s.touched);
+  const submitting = useStore(ls, (s) => s.submitting);
+  const runtimes = useStore(ls, (s) => s.runtimes);
+  const errors = useStore(ls, (s) => s.errors());
+  const opts = { readonly: state.deps.readonly, isRoot: state.deps.isRoot };
+
+  useInput(
+    (input, key) => {
+      const s = ls.getState();
+      const field = FIELDS[s.focus]!;
+      const id = commandFor('launch', keyName(input, key), opts);
+      // Left/right edit choices; in text fields they are ignored (no cursor movement yet).
+      if (id === 'form.choice') return field.kind === 'choice' ? s.cycleChoice(key.leftArrow ? -1 : 1) : undefined;
+      if (id === 'form.next') return s.moveFocus(1);
+      if (id === 'form.prev') return s.moveFocus(-1);
+      if (id === 'form.submit' || id === 'form.launch') return void s.submit();
+      if (id === 'form.cancel') return onLeave();
+      if (field.kind === 'text') {
+        const r = editLine(s.values[field.id], input, key);
+        if (r.kind === 'edit') s.setValue(field.id, r.value);
+      } else if (input === ' ') s.cycleChoice(1);
+    },
+    { isActive: active },
+  );
+
+  const labelW = 10;
+  const valueW = Math.max(10, Math.min(60, width - labelW - 6));
+  const lines: Array<{ text: string; color?: string | undefined; inverse?: boolean; bold?: boolean }> = [];
+  lines.push({ text: 'Launch a job', bold: true, color: theme.accent });
+  lines.push({ text: '' });
+  FIELDS.forEach((f, i) => {
+    const isFocus = i === focus;
+    const v = values[f.id];
+    let shown: string;
+    if (f.kind === 'choice') {
+      const display = f.id === 'runtime' ? (v || '(none installed)') : v;
+      shown = `‹ ${display} ›${f.id === 'runtime' && runtimes.length > 1 ? `  (${runtimes.indexOf(v) + 1}/${runtimes.length})` : ''}`;
+    } else shown = `${v}${isFocus ? '▏' : ''}`;
+    const err = errors[f.id];
+    const showErr = err && (showAll || touched[f.id] || (v !== '' && f.id !== 'command'));
+    lines.push({ text: `${isFocus ? theme.glyphs.selected : ' '} ${fit(f.label, labelW)} ${fit(shown, valueW)}`, inverse: isFocus, bold: isFocus });
+    if (showErr) lines.push({ text: `  ${' '.repeat(labelW)} ${err}`, color: theme.error });
+    else if (isFocus) lines.push({ text: `  ${' '.repeat(labelW)} ${f.hint}`, color: theme.muted });
+  });
+  lines.push({ text: '' });
+  lines.push({ text: submitting ? 'starting…' : 'Enter launches · Tab/↑/↓ move · ←/→ change a choice · Esc leaves', color: theme.muted });
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {lines.slice(0, height).map((l, i) => (
+        <Text key={i} color={l.color} inverse={l.inverse === true} bold={l.bold === true}>
+          {fit(l.text, width)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

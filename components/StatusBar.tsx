@@ -1,0 +1,52 @@
+import { Box, Text } from 'ink';
+import { useStore } from 'zustand';
+import { bindingsFor, keyLabel, type Scope } from '../src/tui/keybindings.js';
+import { fit } from '../src/tui/text.js';
+import { useApp } from './AppContext.js';
+
+export interface StatusBarProps {
+  width: number;
+  where: string;
+  scopes: Scope[];
+  /** Shown instead of the keys while a text field has the keyboard. */
+  editingHint?: string | undefined;
+}
+
+/** One line: where you are, the last message or a running task, and the main keys of this view. */
+export function StatusBar({ width, where, scopes, editingHint }: StatusBarProps) {
+  const { state, theme } = useApp();
+  const message = useStore(state.ui, (s) => s.message);
+  const confirm = useStore(state.ui, (s) => s.confirm);
+  const task = useStore(state.runtimes, (s) => s.task);
+  const opts = { readonly: state.deps.readonly, isRoot: state.deps.isRoot };
+  if (confirm) {
+    return (
+      <Box width={width}>
+        <Text inverse bold color={theme.warn}>
+          {fit(` ${confirm.message} [y/N] `, width)}
+        </Text>
+      </Box>
+    );
+  }
+  const keys = editingHint
+    ? editingHint
+    : bindingsFor(scopes, opts)
+        .filter((b) => b.main)
+        .map((b) => `${keyLabel(b.keys[0]!, !theme.unicode)} ${b.short ?? b.description.split(' ')[0]}`)
+        .join('  ');
+  const left = ` ${where} `;
+  const taskText = task ? `${task.kind} ${task.name}: ${task.progress}` : '';
+  const msg = taskText || message?.text || '';
+  const msgColor = taskText ? theme.accent : message?.level === 'error' ? theme.error : message?.level === 'ok' ? theme.ok : message?.level === 'warn' ? theme.warn : undefined;
+  const keysWidth = Math.min(keys.length + 1, Math.max(0, width - left.length - Math.min(msg.length, 30) - 1));
+  const msgWidth = Math.max(0, width - left.length - keysWidth);
+  return (
+    <Box width={width}>
+      <Text inverse bold>
+        {left}
+      </Text>
+      <Text color={msgColor}>{fit(msg ? ` ${msg}` : '', msgWidth)}</Text>
+      <Text dimColor={!theme.color ? false : true}>{fit(keys, keysWidth, '…', 'right')}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,128 @@
+// What the app's stores need from the outside world. Defaults call the library modules; tests override.
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { JobStore } from '../jobs/store.js';
+import { startJob, type RunRequest } from '../jobs/runner.js';
+import { stopJob } from '../jobs/stop.js';
+import type { JobRecord } from '../jobs/types.js';
+import { listRuntimes, runtimeInfo, type RuntimeInfo, type RuntimeSummary } from '../runtimes/store.js';
+import { verifyRuntime, type VerifyReport } from '../runtimes/verify.js';
+import { removeRuntime } from '../runtimes/remove.js';
+import { readManifest, type Manifest } from '../runtimes/manifest.js';
+import { runtimeFiles, storeLayout } from '../runtimes/paths.js';
+import { parseRuntimeSpec } from '../runtimes/spec.js';
+import type { CheckReport } from '../runtimes/check/check.js';
+
+export interface InstallEvent {
+  text: string;
+  /** 0..1 when known. */
+  fraction?: number;
+}
+
+export interface AppOps {
+  listRuntimes(root: string): Promise<RuntimeSummary[]>;
+  runtimeInfo(root: string, name: string): Promise<RuntimeInfo>;
+  readManifest(root: string, name: string): Promise<Manifest>;
+  verifyRuntime(root: string, name: string, onProgress: (done: number, total: number) => void): Promise<VerifyReport>;
+  checkRuntime(root: string, name: string, onProgress: (files: number) => void): Promise<CheckReport>;
+  removeRuntime(root: string, name: string): void;
+  installRuntime(root: string, source: string, force: boolean, onEvent: (e: InstallEvent) => void): Promise<string>;
+  listJobs(store: JobStore): JobRecord[];
+  startJob(store: JobStore, req: Omit<RunRequest, 'launcher' | 'detach' | 'runtimeDir'> & { root: string }): Promise<JobRecord>;
+  stopJob(store: JobStore, id: string): Promise<JobRecord>;
+  removeJob(store: JobStore, id: string): void;
+}
+
+export interface AppDeps {
+  root: string;
+  readonly: boolean;
+  isRoot: boolean;
+  jobStore: JobStore;
+  ops: AppOps;
+  /** Hands the terminal to a shell in the runtime (set by the app's entry point). */
+  shell?: (name: string) => Promise<number>;
+}
+
+function launcher(): Promise<string> {
+  return import('../launcher/locate.js').then((m) => m.checkLauncher());
+}
+
+export const defaultOps: AppOps = {
+  listRuntimes,
+  runtimeInfo,
+  readManifest: (root, name) => readManifest(join(storeLayout.runtimeDir(root, name), runtimeFiles.manifest)),
+  verifyRuntime,
+  async checkRuntime(root, name, onProgress) {
+    const { checkTree } = await import('../runtimes/check/check.js');
+    const dir = storeLayout.runtimeDir(root, name);
+    let env: Record<string, string> = {};
+    try {
+      env = parseRuntimeSpec(await readFile(join(dir, runtimeFiles.spec), 'utf8')).spec.environment;
+    } catch {
+      env = {};
+    }
+    return checkTree(join(dir, runtimeFiles.tree), {
+      ...(env.PATH ? { path: env.PATH } : {}),
+      ...(env.LD_LIBRARY_PATH ? { libraryPath: env.LD_LIBRARY_PATH } : {}),
+      onProgress,
+    });
+  },
+  removeRuntime: (root, name) => void removeRuntime(root, name, false),
+  async installRuntime(root, source, force, onEvent) {
+    const { existsSync } = await import('node:fs');
+    if (!existsSync(source)) {
+      const build = await import('../runtimes/build/index.js');
+      if (build.findShippedRecipe(source)) {
+        const recipe = build.loadRecipe(source);
+        const result = await build.buildRuntime(recipe, {
+          root,
+          install: true,
+          force,
+          onEvent: (e) => {
+            if (e.type === 'phase-start') onEvent({ text: `building ${source}: ${e.phase} (${e.index + 1}/${e.total})`, fraction: e.index / e.total });
+            else if (e.type === 'output') onEvent({ text: `${e.phase}: ${e.line.slice(0, 200)}` });
+          },
+        });
+        return build.describeBuild(result);
+      }
+    }
+    const { installRuntime } = await import('../runtimes/install.js');
+    const r = await installRuntime(source, {
+      root,
+      force,
+      onProgress: (p) =>
+        onEvent({
+          text: `${p.phase}${p.total ? `: ${Math.floor((p.done / p.total) * 100)}%` : p.done ? `: ${p.done}` : ''}`,
+          ...(p.total ? { fraction: p.done / p.total } : {}),
+        }),
+    });
+    return `${r.replaced ? 'replaced' : 'installed'} ${r.spec.name} ${r.spec.version}: ${r.files} files`;
+  },
+  listJobs: (store) => store.list(),
+  async startJob(store, req) {
+    const path = await launcher();
+    const { root, ...rest } = req;
+    const { requireInstalled } = await import('../runtimes/lookup.js');
+    const runtimeDir = requireInstalled(root, req.runtime);
+    const started = startJob(store, { ...rest, runtimeDir, launcher: path, detach: true });
+    started.child.unref();
+    // With --detach the launcher returns once the job runs (or was refused).
+    await Promise.race([started.exited, new Promise((r) => setTimeout(r, 5000))]);
+    return store.read(started.record.id);
+  },
+  async stopJob(store, id) {
+    return stopJob(store, await launcher(), id, 5000);
+  },
+  removeJob: (store, id) => store.remove(id),
+};
+
+export function defaultDeps(root: string, readonly: boolean, overrides: Partial<AppDeps> = {}): AppDeps {
+  return {
+    root,
+    readonly,
+    isRoot: process.getuid?.() === 0,
+    jobStore: new JobStore(),
+    ops: defaultOps,
+    ...overrides,
+  };
+}

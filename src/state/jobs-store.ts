@@ -1,0 +1,174 @@
+// The job list (the same store `rnx job list` reads, so jobs started elsewhere appear), its filter and
+// selection, and the stop / remove actions.
+import { createStore } from 'zustand/vanilla';
+import { FINAL_STATES, type JobRecord } from '../jobs/types.js';
+import { describeError } from '../util/errors.js';
+import type { AppDeps } from './deps.js';
+import type { UiStore } from './ui-store.js';
+
+export type JobSort = 'created' | 'state' | 'runtime' | 'duration';
+export const JOB_SORTS: JobSort[] = ['created', 'state', 'runtime', 'duration'];
+
+export interface JobsState {
+  jobs: JobRecord[];
+  loaded: boolean;
+  error: string | undefined;
+  filter: string;
+  filterEditing: boolean;
+  sort: JobSort;
+  reverse: boolean;
+  selected: string | undefined;
+  focus: 'list' | 'output';
+  zoom: boolean;
+  stopping: Record<string, true>;
+  visible(): JobRecord[];
+  refresh(): void;
+  select(id: string | undefined): void;
+  move(delta: number): void;
+  moveTo(where: 'top' | 'bottom'): void;
+  setFilter(filter: string, editing: boolean): void;
+  cycleSort(): void;
+  toggleReverse(): void;
+  setFocus(focus: 'list' | 'output'): void;
+  toggleZoom(): void;
+  stop(id?: string): Promise<void>;
+  remove(id?: string): void;
+  selectedJob(): JobRecord | undefined;
+}
+
+export type JobsStore = ReturnType<typeof createJobsStore>;
+
+export function jobDurationMs(j: JobRecord, now = Date.now()): number | undefined {
+  const start = Date.parse(j.startedAt ?? j.createdAt);
+  if (Number.isNaN(start)) return undefined;
+  const end = j.endedAt ? Date.parse(j.endedAt) : now;
+  return Math.max(0, end - start);
+}
+
+const STATE_ORDER = ['running', 'failed', 'oom', 'killed', 'timed-out', 'stopped', 'exited'];
+
+function compare(sort: JobSort, a: JobRecord, b: JobRecord): number {
+  switch (sort) {
+    case 'state':
+      return STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state);
+    case 'runtime':
+      return a.runtime.localeCompare(b.runtime);
+    case 'duration':
+      return (jobDurationMs(b) ?? 0) - (jobDurationMs(a) ?? 0);
+    default:
+      return 0; // the store lists newest first
+  }
+}
+
+export function jobMatches(j: JobRecord, filter: string): boolean {
+  if (!filter) return true;
+  const f = filter.toLowerCase();
+  return [j.id, j.name ?? '', j.runtime, j.state, j.command.join(' ')].some((s) => s.toLowerCase().includes(f));
+}
+
+export function createJobsStore(deps: AppDeps, ui: UiStore) {
+  return createStore<JobsState>()((set, get) => {
+    let cache: { key: unknown[]; rows: JobRecord[] } | undefined;
+    const visible = () => {
+      const { jobs, filter, sort, reverse } = get();
+      const key = [jobs, filter, sort, reverse];
+      if (cache && cache.key.every((k, i) => k === key[i])) return cache.rows;
+      const rows = jobs.filter((j) => jobMatches(j, filter));
+      if (sort !== 'created') rows.sort((a, b) => compare(sort, a, b));
+      if (reverse) rows.reverse();
+      cache = { key, rows };
+      return rows;
+    };
+    const ensureSelection = () => {
+      const rows = visible();
+      if (!rows.find((j) => j.id === get().selected)) set({ selected: rows[0]?.id });
+    };
+    const target = (id?: string) => id ?? get().selected;
+    return {
+      jobs: [],
+      loaded: false,
+      error: undefined,
+      filter: '',
+      filterEditing: false,
+      sort: 'created',
+      reverse: false,
+      selected: undefined,
+      focus: 'list',
+      zoom: false,
+      stopping: {},
+      visible,
+      refresh() {
+        try {
+          const jobs = deps.ops.listJobs(deps.jobStore);
+          const prev = get().jobs;
+          // Keep the same array when nothing changed, so views do not redraw for nothing.
+          const same = prev.length === jobs.length && prev.every((p, i) => JSON.stringify(p) === JSON.stringify(jobs[i]));
+          if (!same || !get().loaded) set({ jobs: same ? prev : jobs, loaded: true, error: undefined });
+        } catch (err) {
+          set({ loaded: true, error: describeError(err) });
+        }
+        ensureSelection();
+      },
+      select: (id) => set({ selected: id }),
+      move(delta) {
+        const rows = visible();
+        if (!rows.length) return;
+        const i = rows.findIndex((j) => j.id === get().selected);
+        set({ selected: rows[Math.max(0, Math.min(rows.length - 1, (i < 0 ? 0 : i) + delta))]!.id });
+      },
+      moveTo(where) {
+        const rows = visible();
+        set({ selected: (where === 'top' ? rows[0] : rows[rows.length - 1])?.id });
+      },
+      setFilter(filter, editing) {
+        set({ filter, filterEditing: editing });
+        ensureSelection();
+      },
+      cycleSort() {
+        const i = JOB_SORTS.indexOf(get().sort);
+        set({ sort: JOB_SORTS[(i + 1) % JOB_SORTS.length]! });
+      },
+      toggleReverse: () => set((s) => ({ reverse: !s.reverse })),
+      setFocus: (focus) => set({ focus }),
+      toggleZoom: () => set((s) => ({ zoom: !s.zoom })),
+      selectedJob() {
+        const id = get().selected;
+        return get().jobs.find((j) => j.id === id);
+      },
+      async stop(id) {
+        const jid = target(id);
+        if (!jid || deps.readonly) return;
+        set((s) => ({ stopping: { ...s.stopping, [jid]: true } }));
+        ui.getState().say(`stopping ${jid}…`);
+        try {
+          const r = await deps.ops.stopJob(deps.jobStore, jid);
+          ui.getState().say(`job ${jid} ${r.state}${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}`, 'ok');
+        } catch (err) {
+          ui.getState().say(`stop ${jid}: ${describeError(err)}`, 'error');
+        } finally {
+          set((s) => {
+            const { [jid]: _drop, ...rest } = s.stopping;
+            return { stopping: rest };
+          });
+          get().refresh();
+        }
+      },
+      remove(id) {
+        const jid = target(id);
+        if (!jid || deps.readonly) return;
+        const job = get().jobs.find((j) => j.id === jid);
+        if (job && !FINAL_STATES.has(job.state)) {
+          ui.getState().say(`job ${jid} is still running; stop it first`, 'warn');
+          return;
+        }
+        try {
+          deps.ops.removeJob(deps.jobStore, jid);
+          ui.getState().say(`removed job ${jid}`, 'ok');
+        } catch (err) {
+          ui.getState().say(`remove ${jid}: ${describeError(err)}`, 'error');
+        }
+        get().refresh();
+      },
+    };
+  });
+}

@@ -1,0 +1,218 @@
+// The Launch form: fields, inline validation through the same parsers as `rnx job run`, and starting
+// the job detached so it outlives the app.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createStore } from 'zustand/vanilla';
+import { parseCpu, parseEnvAssignment, parseMemory, parsePids } from '../jobs/limits.js';
+import type { JobLimits, JobRecord } from '../jobs/types.js';
+import { describeError } from '../util/errors.js';
+import type { AppDeps } from './deps.js';
+import type { JobsStore } from './jobs-store.js';
+import type { UiStore } from './ui-store.js';
+
+export type FieldId = 'runtime' | 'command' | 'memory' | 'cpu' | 'pids' | 'network' | 'workdir' | 'env';
+
+export interface FieldDef {
+  id: FieldId;
+  label: string;
+  kind: 'choice' | 'text';
+  hint: string;
+}
+
+export const FIELDS: FieldDef[] = [
+  { id: 'runtime', label: 'Runtime', kind: 'choice', hint: '←/→ to pick an installed runtime' },
+  { id: 'command', label: 'Command', kind: 'text', hint: 'e.g. python3 -c "print(1)"' },
+  { id: 'memory', label: 'Memory', kind: 'text', hint: 'e.g. 512M, 2G (empty: no limit)' },
+  { id: 'cpu', label: 'CPU %', kind: 'text', hint: 'percent of one core, e.g. 50 or 200' },
+  { id: 'pids', label: 'Pids', kind: 'text', hint: 'most processes, e.g. 64' },
+  { id: 'network', label: 'Network', kind: 'choice', hint: '←/→: none or host' },
+  { id: 'workdir', label: 'Workdir', kind: 'text', hint: 'host directory bound at the runtime workdir' },
+  { id: 'env', label: 'Env', kind: 'text', hint: 'KEY=VALUE pairs separated by spaces' },
+];
+
+export type Values = Record<FieldId, string>;
+
+/** Splits a command line like a shell would for words and quotes (no expansion). Throws on open quotes. */
+export function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"' && (text[i + 1] === '"' || text[i + 1] === '\\')) cur += text[++i];
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (ch === '\\' && i + 1 < text.length) {
+      cur += text[++i];
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (quote) throw new Error(`unclosed ${quote} quote`);
+  if (inWord) words.push(cur);
+  return words;
+}
+
+function checkWorkdir(dir: string): string {
+  const abs = resolve(dir);
+  if (!existsSync(abs)) throw new Error(`${abs} does not exist`);
+  if (!statSync(abs).isDirectory()) throw new Error(`${abs} is not a directory`);
+  try {
+    accessSync(abs, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch {
+    throw new Error(`${abs} is not readable and writable by you`);
+  }
+  return abs;
+}
+
+export interface Validated {
+  errors: Partial<Record<FieldId, string>>;
+  request?: { runtime: string; command: string[]; limits: JobLimits; workdir?: string; env: Record<string, string> };
+}
+
+/** Validates the form; messages are the parsers' own, without the repeated value. */
+export function validate(v: Values, runtimes: string[]): Validated {
+  const errors: Validated['errors'] = {};
+  const attempt = <T>(id: FieldId, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (err) {
+      errors[id] = describeError(err).replace(/^invalid [^"]*"[^"]*": /, '');
+      return undefined;
+    }
+  };
+  if (!v.runtime) errors.runtime = runtimes.length ? 'pick a runtime' : 'no runtimes are installed';
+  else if (!runtimes.includes(v.runtime)) errors.runtime = `${v.runtime} is not installed`;
+  const command = attempt('command', () => {
+    const words = splitWords(v.command);
+    if (!words.length) throw new Error('a command is required');
+    return words;
+  });
+  const limits: JobLimits = { network: v.network === 'host' ? 'host' : 'none' };
+  if (v.memory.trim()) attempt('memory', () => (limits.memory = parseMemory(v.memory.trim())));
+  if (v.cpu.trim()) attempt('cpu', () => (limits.cpu = parseCpu(v.cpu.trim())));
+  if (v.pids.trim()) attempt('pids', () => (limits.pids = parsePids(v.pids.trim())));
+  const workdir = v.workdir.trim() ? attempt('workdir', () => checkWorkdir(v.workdir.trim())) : undefined;
+  const env = attempt('env', () => Object.fromEntries(splitWords(v.env).map(parseEnvAssignment)));
+  if (Object.keys(errors).length || !command || !env) return { errors };
+  return { errors, request: { runtime: v.runtime, command, limits, ...(workdir ? { workdir } : {}), env } };
+}
+
+export interface LaunchState {
+  values: Values;
+  focus: number;
+  /** Show errors of fields the user has not touched yet (after a submit attempt). */
+  showAll: boolean;
+  touched: Partial<Record<FieldId, true>>;
+  submitting: boolean;
+  runtimes: string[];
+  setRuntimes(names: string[]): void;
+  prefill(values: Partial<Values>): void;
+  moveFocus(delta: number): void;
+  setValue(id: FieldId, value: string): void;
+  cycleChoice(delta: number): void;
+  errors(): Validated['errors'];
+  submit(): Promise<string | undefined>;
+}
+
+export type LaunchStore = ReturnType<typeof createLaunchStore>;
+
+export const EMPTY_VALUES: Values = { runtime: '', command: '', memory: '', cpu: '', pids: '', network: 'none', workdir: '', env: '' };
+
+export function valuesFromJob(j: JobRecord): Partial<Values> {
+  const quote = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+  return {
+    runtime: j.runtime,
+    command: j.command.map(quote).join(' '),
+    memory: j.limits.memory ? `${Math.round(j.limits.memory / 1024 / 1024)}M` : '',
+    cpu: j.limits.cpu ? String(j.limits.cpu) : '',
+    pids: j.limits.pids ? String(j.limits.pids) : '',
+    network: j.limits.network,
+    workdir: j.workdir ?? '',
+    env: Object.entries(j.env).map(([k, v]) => quote(`${k}=${v}`)).join(' '),
+  };
+}
+
+export function createLaunchStore(deps: AppDeps, ui: UiStore, jobs: JobsStore) {
+  return createStore<LaunchState>()((set, get) => {
+    let cache: { values: Values; runtimes: string[]; result: Validated } | undefined;
+    const validated = () => {
+      const { values, runtimes } = get();
+      if (!cache || cache.values !== values || cache.runtimes !== runtimes) cache = { values, runtimes, result: validate(values, runtimes) };
+      return cache.result;
+    };
+    return {
+      values: { ...EMPTY_VALUES },
+      focus: 1,
+      showAll: false,
+      touched: {},
+      submitting: false,
+      runtimes: [],
+      setRuntimes(names) {
+        const v = get().values;
+        set({ runtimes: names, ...(!v.runtime && names[0] ? { values: { ...v, runtime: names[0] } } : {}) });
+      },
+      prefill(values) {
+        set({ values: { ...get().values, ...values }, touched: {}, showAll: false, focus: 1 });
+      },
+      moveFocus(delta) {
+        const id = FIELDS[get().focus]!.id;
+        set((s) => ({ focus: (s.focus + delta + FIELDS.length) % FIELDS.length, touched: { ...s.touched, [id]: true } }));
+      },
+      setValue(id, value) {
+        set((s) => ({ values: { ...s.values, [id]: value } }));
+      },
+      cycleChoice(delta) {
+        const field = FIELDS[get().focus]!;
+        const v = get().values;
+        if (field.id === 'network') get().setValue('network', v.network === 'host' ? 'none' : 'host');
+        else if (field.id === 'runtime') {
+          const names = get().runtimes;
+          if (!names.length) return;
+          const i = names.indexOf(v.runtime);
+          get().setValue('runtime', names[(i + delta + names.length) % names.length]!);
+        }
+      },
+      errors: () => validated().errors,
+      async submit() {
+        if (deps.readonly || get().submitting) return undefined;
+        const { request } = validated();
+        if (!request) {
+          set({ showAll: true });
+          ui.getState().say('fix the fields marked in red first', 'error');
+          return undefined;
+        }
+        set({ submitting: true });
+        ui.getState().say(`starting ${request.command.join(' ')} in ${request.runtime}…`);
+        try {
+          const record = await deps.ops.startJob(deps.jobStore, { ...request, root: deps.root });
+          jobs.getState().refresh();
+          jobs.getState().setFilter('', false);
+          jobs.getState().select(record.id);
+          jobs.getState().setFocus('output');
+          ui.getState().setView('jobs');
+          if (record.state === 'failed') ui.getState().say(`job ${record.id} failed to start: ${record.error ?? 'see its output'}`, 'error');
+          else ui.getState().say(`started job ${record.id}`, 'ok');
+          set({ showAll: false, touched: {} });
+          return record.id;
+        } catch (err) {
+          ui.getState().say(`launch: ${describeError(err)}`, 'error');
+          return undefined;
+        } finally {
+          set({ submitting: false });
+        }
+      },
+    };
+  });
+}

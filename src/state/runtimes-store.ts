@@ -1,0 +1,244 @@
+// Installed runtimes: the list (filter, sort, selection), the selected one's details, and the
+// verify / check / remove / install actions with their progress and last results.
+import { createStore } from 'zustand/vanilla';
+import type { RuntimeInfo, RuntimeSummary } from '../runtimes/store.js';
+import { describeError } from '../util/errors.js';
+import type { AppDeps } from './deps.js';
+import type { UiStore } from './ui-store.js';
+
+export type RuntimeSort = 'name' | 'size' | 'version' | 'language' | 'installed';
+export const RUNTIME_SORTS: RuntimeSort[] = ['name', 'size', 'version', 'language', 'installed'];
+
+export interface CheckResult {
+  ok: boolean;
+  summary: string;
+  details: string[];
+  at: number;
+}
+
+export interface Task {
+  kind: 'verify' | 'check' | 'remove' | 'install';
+  name: string;
+  progress: string;
+  fraction?: number;
+}
+
+export interface RuntimesState {
+  loaded: boolean;
+  error: string | undefined;
+  all: RuntimeSummary[];
+  filter: string;
+  filterEditing: boolean;
+  sort: RuntimeSort;
+  reverse: boolean;
+  selected: string | undefined;
+  details: Record<string, RuntimeInfo | { error: string }>;
+  verified: Record<string, CheckResult>;
+  checked: Record<string, CheckResult>;
+  task: Task | undefined;
+  installEditing: boolean;
+  installSource: string;
+  /** The rows shown, in order. */
+  visible(): RuntimeSummary[];
+  load(): Promise<void>;
+  select(name: string | undefined): void;
+  move(delta: number): void;
+  moveTo(where: 'top' | 'bottom'): void;
+  setFilter(filter: string, editing: boolean): void;
+  cycleSort(): void;
+  toggleReverse(): void;
+  loadDetail(name: string): Promise<void>;
+  verify(name?: string): Promise<void>;
+  check(name?: string): Promise<void>;
+  remove(name?: string): Promise<void>;
+  startInstall(): void;
+  setInstallSource(source: string): void;
+  install(source?: string): Promise<void>;
+  cancelInstall(): void;
+}
+
+export type RuntimesStore = ReturnType<typeof createRuntimesStore>;
+
+function compare(sort: RuntimeSort, a: RuntimeSummary, b: RuntimeSummary): number {
+  switch (sort) {
+    case 'size':
+      return a.bytes - b.bytes;
+    case 'version':
+      return a.version.localeCompare(b.version, undefined, { numeric: true });
+    case 'language':
+      return (a.language ?? '').localeCompare(b.language ?? '');
+    case 'installed':
+      return (a.installedAt ?? '').localeCompare(b.installedAt ?? '');
+    default:
+      return a.name.localeCompare(b.name);
+  }
+}
+
+export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
+  const store = createStore<RuntimesState>()((set, get) => {
+    let visibleCache: { key: unknown[]; rows: RuntimeSummary[] } | undefined;
+    const visible = (): RuntimeSummary[] => {
+      const { all, filter, sort, reverse } = get();
+      const key = [all, filter, sort, reverse];
+      if (visibleCache && visibleCache.key.every((k, i) => k === key[i])) return visibleCache.rows;
+      const f = filter.toLowerCase();
+      const rows = all
+        .filter((r) => !f || r.name.toLowerCase().includes(f) || (r.language ?? '').toLowerCase().includes(f))
+        .sort((a, b) => compare(sort, a, b) || a.name.localeCompare(b.name));
+      if (reverse) rows.reverse();
+      visibleCache = { key, rows };
+      return rows;
+    };
+    const ensureSelection = () => {
+      const rows = visible();
+      const { selected } = get();
+      if (!rows.find((r) => r.name === selected)) get().select(rows[0]?.name);
+    };
+    const target = (name?: string) => name ?? get().selected;
+    const busy = (): boolean => {
+      if (get().task) {
+        ui.getState().say(`busy: ${get().task!.kind} ${get().task!.name} is still running`, 'warn');
+        return true;
+      }
+      return false;
+    };
+    return {
+      loaded: false,
+      error: undefined,
+      all: [],
+      filter: '',
+      filterEditing: false,
+      sort: 'name',
+      reverse: false,
+      selected: undefined,
+      details: {},
+      verified: {},
+      checked: {},
+      task: undefined,
+      installEditing: false,
+      installSource: '',
+      visible,
+      async load() {
+        try {
+          const all = await deps.ops.listRuntimes(deps.root);
+          set({ all, loaded: true, error: undefined, details: {} });
+        } catch (err) {
+          set({ all: [], loaded: true, error: describeError(err) });
+        }
+        ensureSelection();
+        const sel = get().selected;
+        if (sel) void get().loadDetail(sel);
+      },
+      select(name) {
+        if (name === get().selected) return;
+        set({ selected: name });
+        if (name && !get().details[name]) void get().loadDetail(name);
+      },
+      move(delta) {
+        const rows = visible();
+        if (!rows.length) return;
+        const i = rows.findIndex((r) => r.name === get().selected);
+        const next = Math.max(0, Math.min(rows.length - 1, (i < 0 ? 0 : i) + delta));
+        get().select(rows[next]!.name);
+      },
+      moveTo(where) {
+        const rows = visible();
+        get().select((where === 'top' ? rows[0] : rows[rows.length - 1])?.name);
+      },
+      setFilter(filter, editing) {
+        set({ filter, filterEditing: editing });
+        ensureSelection();
+      },
+      cycleSort() {
+        const i = RUNTIME_SORTS.indexOf(get().sort);
+        set({ sort: RUNTIME_SORTS[(i + 1) % RUNTIME_SORTS.length]! });
+      },
+      toggleReverse: () => set((s) => ({ reverse: !s.reverse })),
+      async loadDetail(name) {
+        try {
+          const info = await deps.ops.runtimeInfo(deps.root, name);
+          set((s) => ({ details: { ...s.details, [name]: info } }));
+        } catch (err) {
+          set((s) => ({ details: { ...s.details, [name]: { error: describeError(err) } } }));
+        }
+      },
+      async verify(name) {
+        const n = target(name);
+        if (!n || busy()) return;
+        set({ task: { kind: 'verify', name: n, progress: 'starting…' } });
+        try {
+          const r = await deps.ops.verifyRuntime(deps.root, n, (done, total) =>
+            set({ task: { kind: 'verify', name: n, progress: `hashing ${Math.floor((done / Math.max(total, 1)) * 100)}%`, fraction: done / Math.max(total, 1) } }),
+          );
+          const details = [
+            ...r.modified.map((m) => `modified ${m.path}: ${m.what}`),
+            ...r.added.map((a) => `added ${a}`),
+            ...r.missing.map((m) => `missing ${m}`),
+          ];
+          const summary = r.ok
+            ? `intact (${r.checked} entries)`
+            : `NOT intact: ${r.modified.length} modified, ${r.added.length} added, ${r.missing.length} missing`;
+          set((s) => ({ verified: { ...s.verified, [n]: { ok: r.ok, summary, details, at: Date.now() } } }));
+          ui.getState().say(`verify ${n}: ${summary}`, r.ok ? 'ok' : 'error');
+        } catch (err) {
+          ui.getState().say(`verify ${n}: ${describeError(err)}`, 'error');
+        } finally {
+          set({ task: undefined });
+        }
+      },
+      async check(name) {
+        const n = target(name);
+        if (!n || busy()) return;
+        set({ task: { kind: 'check', name: n, progress: 'reading the tree…' } });
+        try {
+          const r = await deps.ops.checkRuntime(deps.root, n, (files) => set({ task: { kind: 'check', name: n, progress: `${files} files read` } }));
+          const details = r.missing.map((m) => `missing ${m.kind} ${m.need}: needed by ${m.file}`);
+          const summary = r.ok
+            ? `self-contained (${r.files} files, ${r.elfFiles} ELF, ${r.scripts} scripts)`
+            : `NOT self-contained: ${r.missing.length} missing`;
+          set((s) => ({ checked: { ...s.checked, [n]: { ok: r.ok, summary, details, at: Date.now() } } }));
+          ui.getState().say(`check ${n}: ${summary}`, r.ok ? 'ok' : 'error');
+        } catch (err) {
+          ui.getState().say(`check ${n}: ${describeError(err)}`, 'error');
+        } finally {
+          set({ task: undefined });
+        }
+      },
+      async remove(name) {
+        const n = target(name);
+        if (!n || deps.readonly || busy()) return;
+        set({ task: { kind: 'remove', name: n, progress: 'removing…' } });
+        try {
+          deps.ops.removeRuntime(deps.root, n);
+          ui.getState().say(`removed ${n}`, 'ok');
+        } catch (err) {
+          ui.getState().say(`remove ${n}: ${describeError(err)}`, 'error');
+        } finally {
+          set({ task: undefined });
+        }
+        await get().load();
+      },
+      startInstall: () => set({ installEditing: true, installSource: '' }),
+      setInstallSource: (installSource) => set({ installSource }),
+      cancelInstall: () => set({ installEditing: false, installSource: '' }),
+      async install(source) {
+        const src = (source ?? get().installSource).trim();
+        set({ installEditing: false });
+        if (!src || deps.readonly || busy()) return;
+        set({ task: { kind: 'install', name: src, progress: 'starting…' } });
+        try {
+          const text = await deps.ops.installRuntime(deps.root, src, false, (e) =>
+            set({ task: { kind: 'install', name: src, progress: e.text, ...(e.fraction !== undefined ? { fraction: e.fraction } : {}) } }),
+          );
+          ui.getState().say(text, 'ok');
+        } catch (err) {
+          ui.getState().say(`install ${src}: ${describeError(err)}`, 'error');
+        } finally {
+          set({ task: undefined });
+        }
+        await get().load();
+      },
+    };
+  });
+  return store;
+}

@@ -1,0 +1,179 @@
+// A runtime's isolated/ tree built from its manifest: browsing without touching the disk, and symlinks
+// resolved inside the tree the way the job sees them (absolute targets start at the tree's root, `..`
+// stops there, never the host's files).
+import { constants } from 'node:fs';
+import { open, realpath } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EntryType, ManifestEntry } from '../runtimes/manifest.js';
+import { sanitizeLine } from './output-tail.js';
+
+export interface TreeNode {
+  name: string;
+  /** Relative to the tree root, '' for the root itself. */
+  path: string;
+  type: EntryType;
+  size: number;
+  mode: number;
+  target?: string;
+  /** Sum of the sizes below a directory. */
+  total: number;
+  /** Regular files below a directory (or 1). */
+  files: number;
+  children?: TreeNode[];
+}
+
+export interface Tree {
+  root: TreeNode;
+  byPath: Map<string, TreeNode>;
+}
+
+export interface Row {
+  node: TreeNode;
+  depth: number;
+}
+
+export function buildTree(entries: ManifestEntry[]): Tree {
+  const root: TreeNode = { name: '/', path: '', type: 'dir', size: 0, mode: 0o755, total: 0, files: 0, children: [] };
+  const byPath = new Map<string, TreeNode>([['', root]]);
+  const sorted = [...entries].filter((e) => e.path !== '.' && e.path !== '').sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const ensureDir = (path: string): TreeNode => {
+    const have = byPath.get(path);
+    if (have) return have;
+    const slash = path.lastIndexOf('/');
+    const parent = ensureDir(slash < 0 ? '' : path.slice(0, slash));
+    const node: TreeNode = { name: path.slice(slash + 1), path, type: 'dir', size: 0, mode: 0o755, total: 0, files: 0, children: [] };
+    parent.children!.push(node);
+    byPath.set(path, node);
+    return node;
+  };
+  for (const e of sorted) {
+    const slash = e.path.lastIndexOf('/');
+    const parent = ensureDir(slash < 0 ? '' : e.path.slice(0, slash));
+    const existing = byPath.get(e.path);
+    if (existing) {
+      Object.assign(existing, { type: e.type, size: e.size, mode: e.mode });
+      continue;
+    }
+    const node: TreeNode = {
+      name: e.path.slice(slash + 1),
+      path: e.path,
+      type: e.type,
+      size: e.size,
+      mode: e.mode,
+      ...(e.target !== undefined ? { target: e.target } : {}),
+      total: 0,
+      files: 0,
+      ...(e.type === 'dir' ? { children: [] } : {}),
+    };
+    parent.children!.push(node);
+    byPath.set(e.path, node);
+  }
+  const sum = (n: TreeNode): void => {
+    if (!n.children) {
+      n.total = n.size;
+      n.files = n.type === 'dir' ? 0 : 1;
+      return;
+    }
+    n.children.sort((a, b) => (a.type === 'dir') === (b.type === 'dir') ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1);
+    n.total = n.size;
+    n.files = 0;
+    for (const c of n.children) {
+      sum(c);
+      n.total += c.total;
+      n.files += c.files;
+    }
+  };
+  sum(root);
+  return { root, byPath };
+}
+
+/** The rows shown for a set of expanded directories (the root's children at depth 0). */
+export function flatten(tree: Tree, expanded: ReadonlySet<string>): Row[] {
+  const rows: Row[] = [];
+  const walk = (n: TreeNode, depth: number) => {
+    for (const c of n.children ?? []) {
+      rows.push({ node: c, depth });
+      if (c.children && expanded.has(c.path)) walk(c, depth + 1);
+    }
+  };
+  walk(tree.root, 0);
+  return rows;
+}
+
+export type Resolution = { ok: true; path: string; node: TreeNode } | { ok: false; reason: string };
+
+const MAX_LINKS = 40;
+
+/** Resolves `path` (relative or absolute, in-tree) following symlinks inside the tree only. */
+export function resolveInTree(tree: Tree, path: string): Resolution {
+  let pending = path.split('/').filter((c) => c !== '' && c !== '.');
+  const cur: string[] = [];
+  let links = 0;
+  while (pending.length) {
+    const comp = pending.shift()!;
+    if (comp === '.') continue;
+    if (comp === '..') {
+      cur.pop();
+      continue;
+    }
+    const candidate = [...cur, comp].join('/');
+    const node = tree.byPath.get(candidate);
+    if (!node) return { ok: false, reason: `dangling: /${candidate} does not exist in the runtime` };
+    if (node.type === 'symlink') {
+      if (++links > MAX_LINKS) return { ok: false, reason: 'too many levels of symbolic links' };
+      const target = node.target ?? '';
+      const parts = target.split('/').filter((c) => c !== '' && c !== '.');
+      if (target.startsWith('/')) cur.length = 0;
+      pending = [...parts, ...pending];
+      continue;
+    }
+    if (pending.length && node.type !== 'dir') return { ok: false, reason: `/${candidate} is not a directory` };
+    cur.push(comp);
+  }
+  const final = cur.join('/');
+  return { ok: true, path: `/${final}`, node: tree.byPath.get(final)! };
+}
+
+/** Ancestors of a relative path, nearest last ('a/b/c' -> ['a', 'a/b']). */
+export function ancestors(path: string): string[] {
+  const parts = path.split('/');
+  const out: string[] = [];
+  for (let i = 1; i < parts.length; i++) out.push(parts.slice(0, i).join('/'));
+  return out;
+}
+
+export function fileKind(node: TreeNode): string {
+  if (node.type === 'dir') return 'dir';
+  if (node.type === 'symlink') return 'link';
+  if (node.mode & 0o111) return 'exec';
+  return 'file';
+}
+
+export const MAX_VIEW_BYTES = 2 << 20;
+
+/** Reads a text file of the tree for the viewer; refuses binary or huge files and anything outside the tree. */
+export async function readTreeText(treeDir: string, resolved: Resolution & { ok: true }, maxLineChars = 4000): Promise<string[]> {
+  const node = resolved.node;
+  if (node.type === 'dir') throw new Error(`${resolved.path} is a directory`);
+  if (node.size > MAX_VIEW_BYTES) throw new Error(`${resolved.path} is too large to view (${node.size} bytes; the limit is ${MAX_VIEW_BYTES})`);
+  const abs = join(treeDir, resolved.path);
+  const real = await realpath(abs);
+  const realTree = await realpath(treeDir);
+  if (real !== abs && !real.startsWith(`${realTree}/`)) throw new Error(`${resolved.path} leads outside the runtime`);
+  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new Error(`${resolved.path} is not a regular file`);
+    if (st.size > MAX_VIEW_BYTES) throw new Error(`${resolved.path} is too large to view`);
+    const buf = Buffer.alloc(st.size);
+    const { bytesRead } = await fh.read(buf, 0, st.size, 0);
+    const data = buf.subarray(0, bytesRead);
+    if (data.subarray(0, 8192).includes(0)) throw new Error(`${resolved.path} is a binary file`);
+    const text = data.toString('utf8');
+    const lines = text.split('\n');
+    if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+    return lines.map((l) => sanitizeLine(l, maxLineChars));
+  } finally {
+    await fh.close();
+  }
+}

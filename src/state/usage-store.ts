@@ -1,0 +1,81 @@
+// The Usage pane of the selected job: cgroup readings once a second, with a history for sparklines.
+import { createStore } from 'zustand/vanilla';
+import { readUsage, UsageSampler, type UsageReading, type UsageSample } from '../metrics/cgroup-usage.js';
+import type { JobRecord } from '../jobs/types.js';
+
+/** Samples kept: 5 minutes at one a second. */
+export const HISTORY = 300;
+
+export interface UsageState {
+  jobId: string | undefined;
+  cpu: number[];
+  memory: number[];
+  last: UsageSample | undefined;
+  peakCpu: number;
+  peakMemory: number;
+  samples: number;
+  sample(job: JobRecord | undefined): void;
+  reset(): void;
+}
+
+export type UsageStore = ReturnType<typeof createUsageStore>;
+
+export function createUsageStore(read: (mode: 'v1' | 'v2', cgroups: Record<string, string>) => UsageReading = readUsage) {
+  let sampler: UsageSampler | undefined;
+  return createStore<UsageState>()((set, get) => ({
+    jobId: undefined,
+    cpu: [],
+    memory: [],
+    last: undefined,
+    peakCpu: 0,
+    peakMemory: 0,
+    samples: 0,
+    reset() {
+      sampler = undefined;
+      set({ jobId: undefined, cpu: [], memory: [], last: undefined, peakCpu: 0, peakMemory: 0, samples: 0 });
+    },
+    sample(job) {
+      if (!job) {
+        if (get().jobId) get().reset();
+        return;
+      }
+      if (job.id !== get().jobId) {
+        get().reset();
+        set({ jobId: job.id });
+      }
+      if (job.state !== 'running' || !job.cgroups || !job.cgroupMode) return;
+      const { cgroupMode, cgroups } = job;
+      sampler ??= new UsageSampler(() => read(cgroupMode, cgroups));
+      const s = sampler.sample();
+      if (s.memoryCurrent === undefined && s.cpuUsec === undefined) return; // the cgroup is gone
+      const push = (arr: number[], v: number) => {
+        const next = arr.length >= HISTORY ? arr.slice(arr.length - HISTORY + 1) : arr.slice();
+        next.push(v);
+        return next;
+      };
+      const st = get();
+      set({
+        last: s,
+        samples: st.samples + 1,
+        cpu: s.cpuPercent !== undefined ? push(st.cpu, s.cpuPercent) : st.cpu,
+        memory: s.memoryCurrent !== undefined ? push(st.memory, s.memoryCurrent) : st.memory,
+        peakCpu: Math.max(st.peakCpu, s.cpuPercent ?? 0),
+        peakMemory: Math.max(st.peakMemory, s.memoryPeak ?? 0, s.memoryCurrent ?? 0),
+      });
+    },
+  }));
+}
+
+const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/** A one-line sparkline of the last `width` values, scaled to `max` (or the largest value). */
+export function sparkline(values: number[], width: number, max?: number, glyphs: string[] = SPARK): string {
+  if (width <= 0) return '';
+  const slice = values.slice(-width);
+  const top = max ?? Math.max(1e-9, ...slice);
+  const out = slice.map((v) => {
+    const i = Math.round((Math.max(0, Math.min(v, top)) / (top || 1)) * (glyphs.length - 1));
+    return glyphs[i]!;
+  });
+  return ' '.repeat(width - out.length) + out.join('');
+}
