@@ -38,8 +38,9 @@ export function StatusBar({ width, where, scopes, editingHint }: StatusBarProps)
   const taskText = task ? `${task.kind} ${task.name}: ${task.progress}` : '';
   const msg = taskText || message?.text || '';
   const msgColor = taskText ? theme.accent : message?.level === 'error' ? theme.error : message?.level === 'ok' ? theme.ok : message?.level === 'warn' ? theme.warn : undefined;
-  const keysWidth = Math.min(keys.length + 1, Math.max(0, width - left.length - Math.min(msg.length, 30) - 1));
-  const msgWidth = Math.max(0, width - left.length - keysWidth);
+  // The message has priority over the key hints; the hints fill what is left.
+  const msgWidth = msg ? Math.min(msg.length + 2, Math.max(0, width - left.length)) : 0;
+  const keysWidth = Math.max(0, width - left.length - msgWidth);
   return (
     <Box width={width}>
       <Text inverse bold>
