@@ -110,6 +110,8 @@ export class OutputTail {
   private fh: FileHandle | undefined;
   private readonly buf = Buffer.allocUnsafe(CHUNK);
   private polling = false;
+  /** Bytes skipped whose lines are yet to be estimated from the lines read after them. */
+  private unestimated = 0;
   private closed = false;
 
   constructor(
@@ -164,6 +166,7 @@ export class OutputTail {
       if (backlog <= 0) return false;
       let budget = this.opts.maxBytesPerPoll;
       let changed = false;
+      const before = { pos: this.pos, total: this.total };
       while (budget > 0 && !this.closed) {
         const want = Math.min(CHUNK, budget);
         const { bytesRead } = await this.fh.read(this.buf, 0, want, this.pos);
@@ -173,6 +176,11 @@ export class OutputTail {
         this.ingest(this.buf.subarray(0, bytesRead));
         changed = true;
         if (bytesRead < want) break;
+      }
+      if (this.unestimated && this.pos > before.pos) {
+        const perByte = (this.total - before.total) / (this.pos - before.pos);
+        this.total += Math.round(this.unestimated * perByte);
+        this.unestimated = 0;
       }
       return changed;
     } finally {
@@ -191,9 +199,8 @@ export class OutputTail {
 
   private skipTo(offset: number): void {
     this.skippedBytes += offset - this.pos;
-    // Estimate the lines skipped from what was seen so far, so line numbers stay plausible.
-    const avg = this.pos > 0 && this.total > 0 ? this.pos / this.total : 80;
-    this.total += Math.round((offset - this.pos) / avg);
+    // The lines skipped are estimated from the density of the lines read next, so numbers stay plausible.
+    this.unestimated += offset - this.pos;
     this.pos = offset;
     this.partial = '';
     this.partialBytes = Buffer.alloc(0);
