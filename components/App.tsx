@@ -6,7 +6,7 @@ import type { View } from '../src/state/ui-store.js';
 import { commandFor, keyName, type Scope } from '../src/tui/keybindings.js';
 import type { Theme } from '../src/tui/theme.js';
 import { fit } from '../src/tui/text.js';
-import { AppContext, useTerminalSize, type Size } from './AppContext.js';
+import { AppContext, splitKeys, useTerminalSize, type Size } from './AppContext.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { InspectView } from './InspectView.js';
 import { JobsView } from './JobsView.js';
@@ -79,6 +79,9 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
 
   const overlay = help || confirm !== undefined;
   useInput((input, key) => {
+    for (const k of splitKeys(input, key)) onKey(k, key);
+  });
+  const onKey = (input: string, key: Parameters<typeof keyName>[1]) => {
     const name = keyName(input, key);
     if (name === 'ctrl-c') return onQuit();
     if (confirm) {
@@ -105,7 +108,7 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
       case 'app.view.prev':
         return cycle(-1);
     }
-  });
+  };
 
   // Messages fade after a while.
   const message = useStore(state.ui, (s) => s.message);

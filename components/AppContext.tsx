@@ -2,7 +2,7 @@ import { createContext, useContext, useEffect, useState } from 'react';
 import { useInput, useStdout } from 'ink';
 import type { AppState } from '../src/state/app.js';
 import type { Theme } from '../src/tui/theme.js';
-import { commandFor, keyName, type Scope } from '../src/tui/keybindings.js';
+import { commandFor, keyName, type KeyLike, type Scope } from '../src/tui/keybindings.js';
 
 export interface Size {
   columns: number;
@@ -38,6 +38,12 @@ export function useTerminalSize(override?: Size): Size {
   return override ?? size;
 }
 
+/** Keys typed faster than they are read arrive as one input ("jk/"): one keypress per character. */
+export function splitKeys(input: string, key: KeyLike): string[] {
+  const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab;
+  return plain && input.length > 1 ? [...input] : [input];
+}
+
 export type Handlers = Partial<Record<string, () => void>>;
 
 /** Maps keys to this view's commands through the keybinding table. */
@@ -46,8 +52,10 @@ export function useKeys(scope: Scope, handlers: Handlers, isActive = true): void
   const opts = { readonly: state.deps.readonly, isRoot: state.deps.isRoot };
   useInput(
     (input, key) => {
-      const id = commandFor(scope, keyName(input, key), opts);
-      if (id) handlers[id]?.();
+      for (const k of splitKeys(input, key)) {
+        const id = commandFor(scope, keyName(k, key), opts);
+        if (id) handlers[id]?.();
+      }
     },
     { isActive },
   );

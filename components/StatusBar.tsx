@@ -23,7 +23,8 @@ export function StatusBar({ width, where, scopes, editingHint }: StatusBarProps)
     return (
       <Box width={width}>
         <Text inverse bold color={theme.warn}>
-          {fit(` ${confirm.message} [y/N] `, width)}
+          {fit(` ${confirm.message}`, Math.max(0, width - 7))}
+          {fit(' [y/N] ', Math.min(7, width))}
         </Text>
       </Box>
     );
