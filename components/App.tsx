@@ -145,9 +145,9 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
   else body = <RuntimesView width={width} height={contentH} active={active} />;
 
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       {showHeader ? <Header width={width} view={view} theme={theme} readonly={readonly} root={state.deps.root} /> : null}
-      <Box height={contentH} flexDirection="column" overflow="hidden">
+      <Box height={contentH} flexDirection="column">
         {body}
       </Box>
       <StatusBar width={width} where={where} scopes={help ? ['help'] : scopes} editingHint={editingHint} />

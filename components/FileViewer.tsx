@@ -55,7 +55,7 @@ export function FileViewer({ width, height, active }: ViewProps) {
   const pos = `${Math.min(viewer.top + 1, viewer.lines.length)}-${Math.min(viewer.top + body, viewer.lines.length)}/${viewer.lines.length}`;
   const status = viewer.searchEditing || viewer.query ? `/${viewer.query}${viewer.searchEditing ? '▏' : ''}${viewer.query && !viewer.searchEditing ? (viewer.match === undefined ? ' (no match)' : ` (line ${viewer.match + 1})`) : ''}` : '';
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.accent}>
         {fit(`${viewer.title}  ${pos}${viewer.wrap ? ' wrap' : ''}  (Esc closes)`, width)}
       </Text>

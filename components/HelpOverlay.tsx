@@ -48,7 +48,7 @@ export function HelpOverlay({ title, scopes, width, height }: HelpOverlayProps) 
     'list.pageUp': () => state.ui.getState().scrollHelp(-body),
   });
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.accent}>
         {fit(`Help: ${title}  (Esc closes${maxTop ? ', ↑/↓ scroll' : ''})`, width)}
       </Text>

@@ -80,7 +80,7 @@ export function InspectView({ width, height, active }: ViewProps) {
   const sizeW = 9;
   const nameW = Math.max(10, width - sizeW - 7);
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.accent}>
         {fit(`Inspect ${runtime ?? ''}${tree ? ` · ${formatBytes(tree.root.total)} in ${tree.root.files} files` : ''}  (Esc back)`, width)}
       </Text>

@@ -126,7 +126,7 @@ export function JobsView({ width, height, active }: ViewProps) {
   const selIndex = Math.max(0, rows.findIndex((j) => j.id === selected));
   const start = Math.max(0, Math.min(selIndex - Math.floor(bodyRows / 2), rows.length - bodyRows));
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       {zoom ? null : (
         <Box flexDirection="column" height={listH}>
           {filterLine ? <Text color={theme.accent}>{fit(`/${filter}${filterEditing ? '▏' : ''}   ${rows.length} of ${all}`, width)}</Text> : null}

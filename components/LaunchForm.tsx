@@ -61,7 +61,7 @@ export function LaunchForm({ width, height, active, onLeave }: ViewProps & { onL
   lines.push({ text: '' });
   lines.push({ text: submitting ? 'starting…' : 'Enter launches · Tab/↑/↓ move · ←/→ change a choice · Esc leaves', color: theme.muted });
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       {lines.slice(0, height).map((l, i) => (
         <Text key={i} color={l.color} inverse={l.inverse === true} bold={l.bold === true}>
           {fit(l.text, width)}

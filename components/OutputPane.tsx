@@ -50,11 +50,11 @@ export function OutputPane({ width, height, focused }: OutputPaneProps) {
   const shownFrom = rows[0] ? rows[0].n + 1 : 0;
   const shownTo = rows.length ? rows[rows.length - 1]!.n + 1 : 0;
   const title = jobId
-    ? `Output ${jobId} · ${lines.toLocaleString('en-US')} lines${skipped ? ` (${Math.round(skipped / 1048576)} MiB skipped)` : ''} · ${follow ? 'following' : `${shownFrom}-${shownTo}`}${wrap ? ' · wrap' : ''}${first > 0 ? ` · last ${(lines - first).toLocaleString('en-US')} kept` : ''}`
+    ? `Output ${jobId} · ${follow ? 'following' : `${shownFrom}-${shownTo}`}${wrap ? ' · wrap' : ''} · ${lines.toLocaleString('en-US')} lines${skipped ? ` (${Math.round(skipped / 1048576)} MiB skipped)` : ''}${first > 0 ? ` · last ${(lines - first).toLocaleString('en-US')} kept` : ''}`
     : 'Output';
   const rule = theme.glyphs.rule;
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       <Text bold={focused} color={focused ? theme.accent : theme.muted}>
         {fit(`${rule}${rule} ${title} `.padEnd(width, rule), width)}
       </Text>

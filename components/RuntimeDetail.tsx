@@ -62,7 +62,7 @@ export function RuntimeDetail({ width, height, name, info, verify, check, sortLa
     for (const l of info.specText.trimEnd().split('\n')) lines.push({ text: `  ${l}` });
   }
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       <Text color={theme.muted}>{fit(`${theme.glyphs.rule.repeat(2)} Details ${sortLabel ? `(${sortLabel}) ` : ''}`.padEnd(width, theme.glyphs.rule), width)}</Text>
       {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
         <Text key={i} color={l.color} bold={l.bold === true}>

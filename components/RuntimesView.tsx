@@ -97,7 +97,7 @@ export function RuntimesView({ width, height, active }: ViewProps) {
 
   return (
     <Box flexDirection={wide ? 'row' : 'column'} width={width} height={height}>
-      <Box flexDirection="column" width={listWidth} height={listHeight} overflow="hidden">
+      <Box flexDirection="column" width={listWidth} height={listHeight}>
         {installEditing ? (
           <Text color={theme.accent}>{fit(`install from (recipe, archive or directory): ${installSource}▏`, listWidth)}</Text>
         ) : top0 ? (

@@ -60,7 +60,7 @@ export function UsagePane({ width, height, job }: UsagePaneProps) {
   }
   const rule = g.rule;
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height}>
       <Text color={theme.muted}>{fit(`${rule}${rule} Usage `.padEnd(width, rule), width)}</Text>
       {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
         <Text key={i} color={l.color}>

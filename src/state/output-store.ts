@@ -34,8 +34,13 @@ export interface OutputState {
 
 export type OutputStore = ReturnType<typeof createOutputStore>;
 
+/** While output pours in, the pane is redrawn at most this often (keypresses are drawn at once). */
+const BUSY_REDRAW_MS = 250;
+
 export function createOutputStore(opts: TailOptions = {}) {
   return createStore<OutputState>()((set, get) => {
+    let lastUpdate = 0;
+    let pending = false;
     const bottomTop = () => {
       const { lines, height } = get();
       return Math.max(get().first, lines - Math.max(1, height));
@@ -59,15 +64,20 @@ export function createOutputStore(opts: TailOptions = {}) {
         if (jobId === get().jobId) return;
         void get().tail?.close();
         const tail = jobId && file ? new OutputTail(file, opts) : undefined;
+        pending = false;
         set({ jobId, tail, version: get().version + 1, lines: 0, first: 0, skippedBytes: 0, follow: true, top: 0, match: undefined, searchEditing: false });
         void get().tick();
       },
       async tick() {
         const tail = get().tail;
         if (!tail) return;
-        const changed = await tail.poll();
-        if (!changed || tail !== get().tail) return;
+        if (await tail.poll()) pending = true;
+        if (!pending || tail !== get().tail) return;
         const s = get();
+        const now = Date.now();
+        if (tail.lineCount - s.lines > 1000 && now - lastUpdate < BUSY_REDRAW_MS) return;
+        lastUpdate = now;
+        pending = false;
         const update: Partial<OutputState> = { version: s.version + 1, lines: tail.lineCount, first: tail.firstRetained, skippedBytes: tail.skippedBytes };
         if (!s.follow && s.top < tail.firstRetained) update.top = tail.firstRetained;
         set(update);

@@ -11,6 +11,8 @@ export interface TailOptions {
   maxChars?: number;
   /** Most bytes handled in one poll, so one poll never hogs the event loop. */
   maxBytesPerPoll?: number;
+  /** Of a larger backlog only the last this many bytes are decoded into lines; the rest is only counted. */
+  tailBytes?: number;
   /** When more than this many bytes wait unread, skip ahead to the last `resumeBytes`. */
   skipThreshold?: number;
   resumeBytes?: number;
@@ -20,12 +22,13 @@ const DEFAULTS: Required<TailOptions> = {
   capacity: 20_000,
   maxLineChars: 2000,
   maxChars: 16_000_000,
-  maxBytesPerPoll: 16 << 20,
+  maxBytesPerPoll: 32 << 20,
+  tailBytes: 256 << 10,
   skipThreshold: 64 << 20,
   resumeBytes: 4 << 20,
 };
 
-const CHUNK = 4 << 20;
+const CHUNK = 2 << 20;
 
 /** A fixed-size circular buffer of lines, oldest first. */
 export class LineRing {
@@ -168,14 +171,22 @@ export class OutputTail {
       let changed = false;
       const before = { pos: this.pos, total: this.total };
       while (budget > 0 && !this.closed) {
-        const want = Math.min(CHUNK, budget);
+        const remaining = size - this.pos;
+        if (remaining <= 0) break;
+        // Lines that will be pushed out of the ring by later ones in this backlog are counted, not decoded.
+        const countOnly = remaining > this.opts.tailBytes;
+        const want = Math.min(CHUNK, budget, countOnly ? remaining - this.opts.tailBytes : remaining);
         const { bytesRead } = await this.fh.read(this.buf, 0, want, this.pos);
         if (bytesRead <= 0) break;
         this.pos += bytesRead;
         budget -= bytesRead;
-        this.ingest(this.buf.subarray(0, bytesRead));
+        const chunk = this.buf.subarray(0, bytesRead);
+        if (countOnly) this.countOnly(chunk);
+        else this.ingest(chunk);
         changed = true;
         if (bytesRead < want) break;
+        // Let keypresses in between chunks.
+        await new Promise((r) => setImmediate(r));
       }
       if (this.unestimated && this.pos > before.pos) {
         const perByte = (this.total - before.total) / (this.pos - before.pos);
@@ -205,6 +216,18 @@ export class OutputTail {
     this.partial = '';
     this.partialBytes = Buffer.alloc(0);
     this.ring.clear();
+  }
+
+  /** Counts the lines of a chunk without keeping them (the ring starts over after them). */
+  private countOnly(chunk: Buffer): void {
+    let newlines = 0;
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) newlines++;
+    this.total += newlines;
+    if (newlines > 0 || this.ring.count) {
+      this.ring.clear();
+      this.partialBytes = Buffer.alloc(0);
+      this.partial = '';
+    }
   }
 
   /** Splits a chunk into lines; counts all of them, decodes only those the ring can hold. */

@@ -1,112 +1,16 @@
-// `rnx` on a terminal: the full-screen app. Owns the terminal (alternate screen, raw mode) and gives it
-// back on every way out: q, Ctrl-C, SIGTERM, SIGHUP, an exception. The shell key unmounts the app, hands
-// the terminal to `rnx-launch --interactive`, and mounts the app again on the same stores.
-import { createElement } from 'react';
-import { render, type Instance } from 'ink';
-import { App } from '../../components/App.js';
-import { createAppState } from '../state/app.js';
-import { defaultDeps } from '../state/deps.js';
-import { describeError } from '../util/errors.js';
-import { TerminalSession } from './terminal.js';
-import { themeFromEnv } from './theme.js';
-
+// Entry point of the terminal app, called by `rnx` with no command on a terminal. React and Ink load
+// after NODE_ENV is settled, so they use their production builds (the development builds render
+// several times slower and hold more memory).
 export interface AppOptions {
   root?: string | undefined;
   readonly: boolean;
 }
 
-const SIGNAL_CODES: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
-
 export async function startApp(opts: AppOptions): Promise<number> {
-  const root = opts.root ?? process.env.RNX_ROOT ?? '/opt/rnx';
-  const { stdout, stdin } = process;
-  const terminal = new TerminalSession(stdout, stdin);
-  const theme = themeFromEnv();
-  const deps = defaultDeps(root, opts.readonly);
-  const state = createAppState(deps);
-  let instance: Instance | undefined;
-  let finished = false;
-  let inShell = false;
-  let resolveDone!: (code: number) => void;
-  const done = new Promise<number>((r) => (resolveDone = r));
-
-  const finish = (code: number, error?: unknown) => {
-    if (finished) return;
-    finished = true;
-    try {
-      instance?.unmount();
-    } catch {
-      // already gone
-    }
-    instance = undefined;
-    terminal.leave();
-    void state.stop();
-    if (error !== undefined) process.stderr.write(`rnx: ${describeError(error)}\n${process.env.RNX_DEBUG ? `${(error as Error)?.stack}\n` : ''}`);
-    resolveDone(code);
-  };
-
-  const mount = () => {
-    instance = render(createElement(App, { state, theme, onQuit: () => finish(0) }), {
-      stdout,
-      stdin,
-      exitOnCtrlC: false,
-      patchConsole: true,
-      maxFps: 25,
-      incrementalRendering: false,
-    });
-  };
-
-  deps.shell = async (name: string) => {
-    if (!instance || finished) return 1;
-    const { runShell } = await import('../jobs/shell.js');
-    inShell = true;
-    instance.unmount();
-    instance = undefined;
-    terminal.leave();
-    stdout.write(`rnx: shell in runtime ${name}; exit it to return to the app\n`);
-    let code = 1;
-    let error: string | undefined;
-    try {
-      code = await runShell(root, name);
-    } catch (err) {
-      error = describeError(err);
-    }
-    inShell = false;
-    if (finished) return code;
-    terminal.enter();
-    mount();
-    state.ui.getState().say(error ? `shell: ${error}` : `shell in ${name} ended (exit ${code})`, error ? 'error' : 'info');
-    return code;
-  };
-
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (inShell && sig === 'SIGINT') return; // the shell's ^C
-    finish(SIGNAL_CODES[sig] ?? 1);
-  };
-  const onError = (err: unknown) => finish(70, err);
-  const onExit = () => terminal.leave();
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('uncaughtException', onError);
-  process.on('unhandledRejection', onError);
-  process.on('exit', onExit);
-
-  try {
-    terminal.enter();
-    mount();
-    await state.start();
-    const code = await done;
-    return code;
-  } catch (err) {
-    finish(70, err);
-    return done;
-  } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    process.off('SIGINT', onSignal);
-    process.off('uncaughtException', onError);
-    process.off('unhandledRejection', onError);
-    // 'exit' stays: a late exit still restores the terminal (leave() is idempotent).
-  }
+  process.env.NODE_ENV ??= 'production';
+  // A small young generation: the app allocates little that lives, and resident memory stays low.
+  const v8 = await import('node:v8');
+  v8.setFlagsFromString('--max-semi-space-size=2');
+  const { runApp } = await import('./run-app.js');
+  return runApp(opts);
 }

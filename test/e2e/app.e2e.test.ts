@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobStore } from '../../src/jobs/store.js';
 import { RNX_BIN } from '../support/cli.js';
 import { installBusyboxRuntime, removeRuntime, tempStateDir } from '../support/runtimes.js';
 
@@ -49,7 +50,9 @@ describe.skipIf(!ready)('rnx terminal app (tmux, real launcher)', () => {
     spawnSync('tmux', ['kill-session', '-t', SESSION]);
     if (state) {
       // stop anything the test left running, then drop its records
-      spawnSync(process.execPath, [RNX_BIN, 'job', 'stop', '--all'], { env: { ...process.env, RNX_STATE_DIR: state }, stdio: 'ignore' });
+      for (const job of new JobStore(state).list().filter((j) => j.state === 'running')) {
+        spawnSync(process.execPath, [RNX_BIN, 'job', 'stop', job.id], { env: { ...process.env, RNX_STATE_DIR: state }, stdio: 'ignore' });
+      }
       rmSync(state, { recursive: true, force: true });
     }
     removeRuntime(RUNTIME);

@@ -64,7 +64,7 @@ describe('Jobs view', () => {
     const f = r.lastFrame()!;
     expect(f).toMatch(/›bbbbbbbbbbbb running\s+alpha\s+sh -c yes/);
     expect(f).toMatch(/aaaaaaaaaaaa exited\s+alpha\s+echo old\s+5\.0s\s+3/);
-    expect(f).toContain('Output bbbbbbbbbbbb · 200 lines · following');
+    expect(f).toContain('Output bbbbbbbbbbbb · following · 200 lines');
   });
 
   it('follows the output as it grows, scrolls back, searches and jumps to the end', async () => {

@@ -89,8 +89,13 @@ describe('output tail', () => {
     expect(out.getState().lines).toBe(100);
     const before = updates;
     appendFileSync(f, 'x\n'.repeat(5000));
+    await out.getState().tick(); // a burst right after an update waits for the next redraw slot
+    expect(updates - before).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    await out.getState().tick();
     await out.getState().tick();
     expect(updates - before).toBe(1);
+    expect(out.getState().lines).toBe(5100);
     out.getState().scroll(-5);
     expect(out.getState().follow).toBe(false);
     const top = out.getState().top;
