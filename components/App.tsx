@@ -84,13 +84,14 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
   const onKey = (input: string, key: Parameters<typeof keyName>[1]) => {
     const name = keyName(input, key);
     if (name === 'ctrl-c') return onQuit();
-    if (confirm) {
+    const ui = state.ui.getState();
+    if (ui.confirm) {
       const id = commandFor('confirm', name, opts);
       if (id === 'confirm.yes') state.ui.getState().answer(true);
       else if (id === 'confirm.no') state.ui.getState().answer(false);
       return;
     }
-    if (help || state.editing()) return;
+    if (ui.help || state.editing()) return;
     const id = commandFor('global', name, opts);
     switch (id) {
       case 'app.quit':

@@ -1,8 +1,9 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import { editLine } from '../src/state/line-edit.js';
+import type { KeyLike } from '../src/tui/keybindings.js';
 import { fit, wrapRows } from '../src/tui/text.js';
-import { useApp, useKeys } from './AppContext.js';
+import { useApp, useViewInput, type Handlers } from './AppContext.js';
 import type { ViewProps } from './RuntimesView.js';
 
 /** A text file of a runtime, scrollable, with wrap and search. */
@@ -11,20 +12,21 @@ export function FileViewer({ width, height, active }: ViewProps) {
   const ins = state.inspect;
   const viewer = useStore(ins, (s) => s.viewer);
   const body = Math.max(1, height - 2);
-  useInput(
-    (input, key) => {
+  const onEdit = (input: string, key: KeyLike) => {
       const v = ins.getState().viewer;
-      if (!v) return;
+      if (!v || !v.searchEditing) return;
       const r = editLine(v.query, input, key);
       if (r.kind === 'edit') ins.getState().viewerSetQuery(r.value, true);
       else if (r.kind === 'submit') ins.getState().viewerSetQuery(v.query, false);
       else if (r.kind === 'cancel') ins.getState().viewerSetQuery('', false);
-    },
-    { isActive: active && viewer?.searchEditing === true },
-  );
-  useKeys(
-    'viewer',
-    {
+  };
+  useViewInput({
+    scope: () => 'viewer',
+    active,
+    editing: () => ins.getState().viewer?.searchEditing === true,
+    when: () => ins.getState().viewer !== undefined,
+    onEdit,
+    handlers: {
       'text.up': () => ins.getState().viewerScroll(-1),
       'text.down': () => ins.getState().viewerScroll(1),
       'list.pageUp': () => ins.getState().viewerScroll(-(body - 1)),
@@ -41,8 +43,7 @@ export function FileViewer({ width, height, active }: ViewProps) {
         if (rt) void state.deps.shell?.(rt);
       },
     },
-    active && viewer !== undefined && !viewer.searchEditing,
-  );
+  });
   if (!viewer) return null;
   const numW = String(viewer.lines.length).length;
   const textW = Math.max(1, width - numW - 1);

@@ -1,11 +1,12 @@
 import { useEffect } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import { editLine } from '../src/state/line-edit.js';
+import type { KeyLike } from '../src/tui/keybindings.js';
 import { fileKind, resolveInTree } from '../src/state/tree-model.js';
 import { formatBytes } from '../src/util/format.js';
 import { fit } from '../src/tui/text.js';
-import { useApp, useKeys } from './AppContext.js';
+import { useApp, useViewInput, type Handlers } from './AppContext.js';
 import { FileViewer } from './FileViewer.js';
 import type { ViewProps } from './RuntimesView.js';
 
@@ -33,19 +34,21 @@ export function InspectView({ width, height, active }: ViewProps) {
     ins.getState().setHeight(viewerOpen ? height - 2 : bodyRows);
   }, [bodyRows, viewerOpen, height]);
 
-  useInput(
-    (input, key) => {
+  const onEdit = (input: string, key: KeyLike) => {
       const s = ins.getState();
+      if (!s.findEditing || s.viewer) return;
       const r = editLine(s.query, input, key);
       if (r.kind === 'edit') s.setQuery(r.value, true);
       else if (r.kind === 'submit') s.setQuery(s.query, false);
       else if (r.kind === 'cancel') s.setQuery('', false);
-    },
-    { isActive: active && findEditing && !viewerOpen },
-  );
-  useKeys(
-    'inspect',
-    {
+  };
+  useViewInput({
+    scope: () => 'inspect',
+    active,
+    editing: () => ins.getState().findEditing && !ins.getState().viewer,
+    when: () => !ins.getState().viewer,
+    onEdit,
+    handlers: {
       'list.up': () => ins.getState().move(-1),
       'list.down': () => ins.getState().move(1),
       'list.pageUp': () => ins.getState().move(-bodyRows),
@@ -60,8 +63,7 @@ export function InspectView({ width, height, active }: ViewProps) {
       'list.back': () => (ins.getState().query ? ins.getState().setQuery('', false) : state.ui.getState().setView('runtimes')),
       'runtimes.shell': () => runtime && void state.deps.shell?.(runtime),
     },
-    active && !findEditing && !viewerOpen,
-  );
+  });
 
   if (viewerOpen) return <FileViewer width={width} height={height} active={active} />;
 

@@ -1,12 +1,13 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import { FINAL_STATES } from '../src/jobs/types.js';
 import { editLine } from '../src/state/line-edit.js';
+import type { KeyLike } from '../src/tui/keybindings.js';
 import { jobDurationMs } from '../src/state/jobs-store.js';
 import { valuesFromJob } from '../src/state/launch-store.js';
 import { stateColor } from '../src/tui/theme.js';
 import { fit, formatDuration } from '../src/tui/text.js';
-import { useApp, useKeys } from './AppContext.js';
+import { useApp, useViewInput, type Handlers } from './AppContext.js';
 import { OutputPane } from './OutputPane.js';
 import type { ViewProps } from './RuntimesView.js';
 import { UsagePane } from './UsagePane.js';
@@ -30,9 +31,9 @@ export function JobsView({ width, height, active }: ViewProps) {
   const job = rows.find((j) => j.id === selected) ?? js.getState().selectedJob();
   const ui = state.ui.getState();
 
-  useInput(
-    (input, key) => {
-      if (filterEditing) {
+  const onEdit = (input: string, key: KeyLike) => {
+      if (!js.getState().filterEditing && !out.getState().searchEditing) return;
+      if (js.getState().filterEditing) {
         const s = js.getState();
         const r = editLine(s.filter, input, key);
         if (r.kind === 'edit') s.setFilter(r.value, true);
@@ -45,9 +46,7 @@ export function JobsView({ width, height, active }: ViewProps) {
       if (r.kind === 'edit') o.setQuery(r.value, true);
       else if (r.kind === 'submit') o.setQuery(o.query, false);
       else if (r.kind === 'cancel') o.setQuery('', false);
-    },
-    { isActive: active && (filterEditing || searchEditing) },
-  );
+  };
 
   const askStop = () => {
     const j = js.getState().selectedJob();
@@ -55,9 +54,7 @@ export function JobsView({ width, height, active }: ViewProps) {
     ui.ask(`Stop job ${j.id} (${j.command.join(' ').slice(0, 40)})? SIGTERM, then SIGKILL after 5s.`, () => js.getState().stop(j.id));
   };
   const listRows = Math.max(3, Math.min(rows.length + 1, Math.floor(height * 0.3)));
-  useKeys(
-    'jobs',
-    {
+  const jobsHandlers: Handlers = {
       'list.up': () => js.getState().move(-1),
       'list.down': () => js.getState().move(1),
       'list.pageUp': () => js.getState().move(-(listRows - 1)),
@@ -83,12 +80,8 @@ export function JobsView({ width, height, active }: ViewProps) {
         state.launch.getState().prefill(valuesFromJob(j));
         ui.setView('launch');
       },
-    },
-    active && focus === 'list' && !filterEditing && !searchEditing,
-  );
-  useKeys(
-    'output',
-    {
+  };
+  const outputHandlers: Handlers = {
       'text.up': () => out.getState().scroll(-1),
       'text.down': () => out.getState().scroll(1),
       'list.pageUp': () => out.getState().page(-1),
@@ -102,9 +95,21 @@ export function JobsView({ width, height, active }: ViewProps) {
       'output.zoom': () => js.getState().toggleZoom(),
       'jobs.stop': askStop,
       'list.back': () => (out.getState().query ? out.getState().setQuery('', false) : js.getState().setFocus('list')),
-    },
-    active && focus === 'output' && !filterEditing && !searchEditing,
-  );
+  };
+
+  useViewInput({
+    scope: () => (js.getState().focus === 'output' ? 'output' : 'jobs'),
+    active,
+    editing: () => js.getState().filterEditing || out.getState().searchEditing,
+    onEdit,
+    // Which pane has the focus is read at each key: Enter in a burst moves it to the output pane.
+    handlers: Object.fromEntries(
+      [...new Set([...Object.keys(jobsHandlers), ...Object.keys(outputHandlers)])].map((id) => [
+        id,
+        () => (js.getState().focus === 'output' ? outputHandlers : jobsHandlers)[id]?.(),
+      ]),
+    ),
+  });
 
   const wide = width >= 120;
   const filterLine = filterEditing || filter ? 1 : 0;

@@ -1,7 +1,7 @@
 import { Box, Text, useInput } from 'ink';
 import { useStore } from 'zustand';
 import { commandFor, keyName } from '../src/tui/keybindings.js';
-import { editLine } from '../src/state/line-edit.js';
+import { editLine, forEachPiece } from '../src/state/line-edit.js';
 import { FIELDS } from '../src/state/launch-store.js';
 import { fit } from '../src/tui/text.js';
 import { useApp } from './AppContext.js';
@@ -21,7 +21,7 @@ export function LaunchForm({ width, height, active, onLeave }: ViewProps & { onL
   const opts = { readonly: state.deps.readonly, isRoot: state.deps.isRoot };
 
   useInput(
-    (input, key) => {
+    (input0, key0) => forEachPiece(input0, key0, (input, key) => {
       const s = ls.getState();
       const field = FIELDS[s.focus]!;
       const id = commandFor('launch', keyName(input, key), opts);
@@ -35,7 +35,7 @@ export function LaunchForm({ width, height, active, onLeave }: ViewProps & { onL
         const r = editLine(s.values[field.id], input, key);
         if (r.kind === 'edit') s.setValue(field.id, r.value);
       } else if (input === ' ') s.cycleChoice(1);
-    },
+    }),
     { isActive: active },
   );
 

@@ -1,10 +1,11 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import { editLine } from '../src/state/line-edit.js';
+import type { KeyLike } from '../src/tui/keybindings.js';
 import type { RuntimeInfo } from '../src/runtimes/store.js';
 import { formatBytes } from '../src/util/format.js';
 import { fit } from '../src/tui/text.js';
-import { useApp, useKeys } from './AppContext.js';
+import { useApp, useViewInput, type Handlers } from './AppContext.js';
 import { RuntimeDetail } from './RuntimeDetail.js';
 
 export interface ViewProps {
@@ -33,10 +34,10 @@ export function RuntimesView({ width, height, active }: ViewProps) {
   const info = useStore(rt, (s) => (s.selected ? s.details[s.selected] : undefined));
   const editing = filterEditing || installEditing;
 
-  useInput(
-    (input, key) => {
+  const onEdit = (input: string, key: KeyLike) => {
       const s = rt.getState();
-      if (installEditing) {
+      if (!s.filterEditing && !s.installEditing) return;
+      if (s.installEditing) {
         const r = editLine(s.installSource, input, key);
         if (r.kind === 'edit') s.setInstallSource(r.value);
         else if (r.kind === 'submit') void s.install();
@@ -47,15 +48,16 @@ export function RuntimesView({ width, height, active }: ViewProps) {
       if (r.kind === 'edit') s.setFilter(r.value, true);
       else if (r.kind === 'submit') s.setFilter(s.filter, false);
       else if (r.kind === 'cancel') s.setFilter('', false);
-    },
-    { isActive: active && editing },
-  );
+  };
 
   const ui = state.ui.getState();
   const pageRows = Math.max(1, height - 4);
-  useKeys(
-    'runtimes',
-    {
+  useViewInput({
+    scope: () => 'runtimes',
+    active,
+    editing: () => rt.getState().filterEditing || rt.getState().installEditing,
+    onEdit,
+    handlers: {
       'list.up': () => rt.getState().move(-1),
       'list.down': () => rt.getState().move(1),
       'list.pageUp': () => rt.getState().move(-pageRows),
@@ -78,8 +80,7 @@ export function RuntimesView({ width, height, active }: ViewProps) {
       'runtimes.shell': () => selected && void state.deps.shell?.(selected),
       'runtimes.refresh': () => void rt.getState().load(),
     },
-    active && !editing,
-  );
+  });
 
   const wide = width >= 110;
   const listWidth = wide ? Math.floor(width * 0.5) : width;

@@ -17,3 +17,16 @@ export function editLine(value: string, input: string, key: KeyLike): EditResult
   if (!text) return { kind: 'ignore' };
   return { kind: 'edit', value: value + text };
 }
+
+/**
+ * Text and Enter typed faster than they are read arrive as one input ("name\r"): calls `fn` once per
+ * piece, with Enter as its own keypress.
+ */
+export function forEachPiece<K extends KeyLike>(input: string, key: K, fn: (input: string, key: K) => void): void {
+  if (input.length <= 1 || !input.includes('\r') || key.ctrl || key.meta) return fn(input, key);
+  for (const piece of input.split(/(\r)/)) {
+    if (piece === '') continue;
+    if (piece === '\r') fn('', { ...key, return: true });
+    else fn(piece, { ...key, return: false });
+  }
+}
