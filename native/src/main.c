@@ -428,10 +428,19 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     run_init(&ia);
 }
 
+/* main's own frame must stay small: it runs on the caller's stack limit (as low as a few KiB) until
+ * reset_rlimits() raises it, and the launcher's real frame is several KiB. */
+__attribute__((noinline)) static int launch(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
     reset_signal_state();
     reset_rlimits();
+    return launch(argc, argv);
+}
+
+__attribute__((noinline)) static int launch(int argc, char **argv)
+{
     fix_std_fds();
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     uid_t ruid, euid, suid;

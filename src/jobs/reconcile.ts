@@ -63,7 +63,8 @@ export function reconcile(record: JobRecord, seen: Observed): JobRecord {
 
 function finalState(r: JobRecord, signal: number): JobState {
   if (r.timedOut) return 'timed-out';
-  if (r.oom) return 'oom';
+  // A child OOM-killed inside a job whose command still succeeded is noted (r.oom) but is not the job's end.
+  if (r.oom && (signal || r.exitCode !== 0)) return 'oom';
   if (r.stopRequested && (signal || r.exitCode === 143 || r.exitCode === 130)) return 'stopped';
   if (signal) return 'killed';
   return 'exited';

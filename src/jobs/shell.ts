@@ -2,6 +2,7 @@
 // through `rnx-launch --interactive`, with the caller's terminal. Runs as the calling user.
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildLaunchArgv } from '../launcher/argv.js';
 import { checkLauncher } from '../launcher/locate.js';
@@ -49,12 +50,7 @@ export async function runShell(root: string, name: string, opts: ShellOptions = 
     workdir = resolve(opts.workdir);
     if (!existsSync(workdir) || !statSync(workdir).isDirectory()) throw new UserError(`workdir ${workdir} is not a directory`, ExitCode.Usage);
   }
-  let launcher: string;
-  try {
-    launcher = opts.launcher ?? checkLauncher();
-  } catch (err) {
-    throw new UserError((err as Error).message, ExitCode.Permission);
-  }
+  const launcher = opts.launcher ?? checkLauncher();
   const argv = shellArgv(name, pickShell(join(dir, runtimeFiles.tree)), workdir);
   const ignore = () => {};
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGTSTP'];
@@ -63,8 +59,7 @@ export async function runShell(root: string, name: string, opts: ShellOptions = 
     const r = spawnSync(launcher, argv, { stdio: 'inherit', env: { TERM: process.env.TERM ?? 'dumb' } });
     if (r.error) throw new UserError(`could not start ${launcher}: ${r.error.message}`);
     if (r.signal) {
-      const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
-      return 128 + (numbers[r.signal] ?? 0);
+      return 128 + (constants.signals[r.signal] ?? 0);
     }
     return r.status ?? 1;
   } finally {

@@ -134,8 +134,13 @@ function addMountPoints(tree: string, spec: RuntimeSpec): string[] {
   return points.flatMap((p) => ensureMountPoint(tree, p));
 }
 
+/** Hands a copied tree to root. chown clears setuid/setgid bits, so those are set again from the recorded mode. */
 function chownTree(tree: string, entries: ManifestEntry[]): void {
-  for (const e of entries) lchownSync(e.path === '.' ? tree : join(tree, e.path), 0, 0);
+  for (const e of entries) {
+    const path = e.path === '.' ? tree : join(tree, e.path);
+    lchownSync(path, 0, 0);
+    if (e.type !== 'symlink' && (e.mode & 0o6000) !== 0) chmodSync(path, e.mode);
+  }
 }
 
 function swapIntoPlace(staging: string, target: string, runtimesDir: string, name: string, force: boolean): boolean {

@@ -2,14 +2,15 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../util/errors.js';
-import { runtimeNameProblem } from './names.js';
+import { runtimeNameProblem, scratchOwnerPid } from './names.js';
 import { storeLayout } from './paths.js';
 
+/** Installed runtimes, sorted; runtimes a build is still testing are left out. */
 export function listRuntimeNames(root: string): string[] {
   const dir = storeLayout.runtimesDir(root);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((n) => runtimeNameProblem(n) === undefined)
+    .filter((n) => runtimeNameProblem(n) === undefined && scratchOwnerPid(n) === undefined)
     .filter((n) => lstatSync(join(dir, n)).isDirectory())
     .sort();
 }

@@ -12,3 +12,16 @@ export function runtimeNameProblem(name: string): string | undefined {
 export function printable(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+const SCRATCH_RE = /^rnx-build-(\d+)-/;
+
+/** The name a build installs its runtime under while testing it; hidden from listings. */
+export function scratchRuntimeName(name: string, pid = process.pid): string {
+  return `rnx-build-${pid}-${name}`.slice(0, 64).replace(/[._-]+$/, '');
+}
+
+/** The pid of the build that owns scratch runtime `name`, or undefined when `name` is not a scratch name. */
+export function scratchOwnerPid(name: string): number | undefined {
+  const m = SCRATCH_RE.exec(name);
+  return m ? Number(m[1]) : undefined;
+}

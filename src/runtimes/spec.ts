@@ -95,13 +95,15 @@ export function parseRuntimeSpec(text: string, file = 'runtime.yml'): ParsedSpec
   };
 }
 
-function oneLine(y: YamlFile, node: Node | null, what: string): string {
+/** A string that fits on one line (it is written to the launcher's line-based spec). */
+export function oneLine(y: YamlFile, node: Node | null, what: string): string {
   const s = y.string(node, what);
   if (/[\n\r\0]/.test(s)) y.fail(node, `${what} must be a single line`);
   return s;
 }
 
-function absPath(y: YamlFile, node: Node | null, what: string): string {
+/** An absolute in-job path other than `/`, normalized. */
+export function absPath(y: YamlFile, node: Node | null, what: string): string {
   const raw = y.string(node, what);
   const clean = cleanAbsolutePath(raw);
   if (!clean || clean === '/') y.fail(node, `${what} must be an absolute path without spaces (got "${printable(raw)}")`);

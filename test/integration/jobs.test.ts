@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rnx, RNX_BIN } from '../support/cli.js';
+import { TEST_USER, userIds } from '../support/users.js';
 import { installBusyboxRuntime, removeRuntime, runtimeInstalled, tempStateDir } from '../support/runtimes.js';
 
 const RT = 'rnx-test-jobs';
@@ -199,6 +200,43 @@ describe('bad input gets a one-line error', () => {
     const r = run(['job', c, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: rnx job /);
+  });
+});
+
+describe('rnx runtime shell', () => {
+  it('runs a login shell in the runtime as the caller, reading commands from stdin, with its exit status', () => {
+    const { uid } = userIds(TEST_USER);
+    const r = rnx(['runtime', 'shell', RT], { env, asUid: uid, input: 'echo "$GREETING"; id -u; ls /; exit 7\n' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(7);
+    const [greeting, id, ...root] = r.stdout.trim().split('\n');
+    expect(greeting).toBe('hello');
+    expect(Number(id)).toBe(uid);
+    expect(root).toContain('bin');
+    expect(root).not.toContain('opt'); // the runtime's tree, not the host's (which has /opt/rnx)
+  });
+
+  it('binds --workdir read-write at the runtime workdir', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnx-shell-'));
+    try {
+      chmodSync(dir, 0o777);
+      const r = rnx(['runtime', 'shell', RT, '--workdir', dir], { env, asUid: userIds(TEST_USER).uid, input: 'echo made > out.txt\n' });
+      expect(r.code).toBe(0);
+      expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('made\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [['runtime', 'shell', 'no-such-runtime'], 3, /unknown runtime "no-such-runtime"/],
+    [['runtime', 'shell', 'Bad/Name'], 2, /runtime name/],
+    [['runtime', 'shell', RT, '--workdir', '/nonexistent-dir'], 2, /workdir \/nonexistent-dir is not a directory/],
+  ])('%j exits %i with one line', (args, code, msg) => {
+    const r = run(args);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 

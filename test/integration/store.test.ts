@@ -52,6 +52,24 @@ describe('install from a directory, list, info, verify', () => {
     expect(lines.some((e) => e.path === 'proc' && e.type === 'dir')).toBe(true);
   });
 
+  it('keeps setuid and setgid bits of a tree owned by another user, and verifies intact', () => {
+    const src = join(work, 'suid');
+    mkdirSync(src);
+    writeBusyboxTree(join(src, 'isolated'));
+    writeFileSync(join(src, 'runtime.yml'), 'name: suid\nversion: "1"\n');
+    const tool = join(src, 'isolated', 'bin', 'tool');
+    writeFileSync(tool, '#!/bin/sh\n');
+    execFileSync('chown', ['1234:1234', tool]);
+    chmodSync(tool, 0o6755);
+    const r = rnx(['runtime', 'install', src], { env });
+    expect(r.code).toBe(0);
+    const st = statSync(join(root, 'runtimes', 'suid', 'isolated', 'bin', 'tool'));
+    expect(st.uid).toBe(0);
+    expect(st.mode & 0o7777).toBe(0o6755);
+    expect(rnx(['runtime', 'verify', 'suid'], { env }).code).toBe(0);
+    expect(rnx(['runtime', 'remove', 'suid'], { env }).code).toBe(0);
+  });
+
   it('lists and shows info, as text and JSON', () => {
     const list = rnx(['runtime', 'list'], { env });
     expect(list.stdout).toMatch(/^NAME\s+VERSION\s+LANGUAGE\s+SIZE\s+FILES\s+INSTALLED/);

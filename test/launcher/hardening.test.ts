@@ -249,6 +249,14 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(r.stdout).toBe('0\n12\n50\n390625\n16\n0\n');
   });
 
+  it('a 16 KiB stack limit does not crash the launcher before it raises its limits (main\'s frame is small)', async () => {
+    // The kernel randomizes how much of the initial stack is used; many runs make a crash near the limit show.
+    for (let i = 0; i < 25; i++) {
+      const r = await run(TEST_USER, 'prlimit', ['--stack=16384:unlimited', '--', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--', 'true']);
+      expect(r.code, `run ${i}: ${r.stderr}`).toBe(0);
+    }
+  });
+
   it('a hard resource limit too low to work with is refused before anything is set up', async () => {
     const id = jobId('rlimit');
     const r = await run(TEST_USER, 'prlimit', ['--fsize=0:0', '--', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--job-id', id, '--', 'true']);

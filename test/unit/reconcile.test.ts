@@ -23,6 +23,8 @@ describe('reconcile', () => {
     [{ code: 137, signal: 9 }, false, 'killed', 137],
     [{ code: 143, signal: 15 }, true, 'stopped', 143],
     [{ code: 137, oom: true, signal: 9 }, false, 'oom', 137],
+    [{ code: 1, oom: true }, false, 'oom', 1],
+    [{ code: 0, oom: true }, false, 'exited', 0],
     [{ code: 137, timed_out: true, signal: 9 }, false, 'timed-out', 137],
     [{ code: 0 }, true, 'exited', 0],
   ] as const)('exited %j (stop requested: %s) -> %s', (ev, stop, state, code) => {

@@ -144,6 +144,18 @@ export function registerRuntimeCommands(program: Command): Command {
       process.stdout.write(`removed ${name}\n`);
     });
 
+  runtime
+    .command('shell')
+    .description('open an interactive shell inside a runtime (as you, through rnx-launch)')
+    .argument('<name>', 'runtime name')
+    .option('--workdir <dir>', 'host directory bound read-write at the runtime\'s workdir')
+    .action(async (name: string, opts: { workdir?: string }, cmd: Command) => {
+      const problem = runtimeNameProblem(name);
+      if (problem) throw new UserError(problem, ExitCode.Usage);
+      const { runShell } = await import('../../jobs/shell.js');
+      process.exitCode = await runShell(storeRoot(cmd), name, { workdir: opts.workdir });
+    });
+
   registerBuildCommands(runtime);
   // `--root` is accepted after the subcommand too (`rnx runtime list --root DIR`).
   for (const sub of runtime.commands) sub.option('--root <dir>', 'runtime store root (default: $RNX_ROOT or /opt/rnx)');

@@ -2,6 +2,7 @@
 // debootstrap. A cached base already has its apt sources, package lists and updates applied.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../../util/process.js';
 import { aptGet, cacheLockFile, prepareTree, unprepareTree } from './chroot.js';
 import type { BuildLog } from './log.js';
 import type { Mirrors } from './mirror.js';
@@ -45,14 +46,6 @@ export function cachedBase(suite: string, variant: string): { dir: string; stamp
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes half-made bases of processes that died. */
 function cleanStaleBases(): void {
@@ -60,7 +53,7 @@ function cleanStaleBases(): void {
   if (!existsSync(dir)) return;
   for (const n of readdirSync(dir)) {
     const m = /^\.tmp-(\d+)-/.exec(n);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(dir, n), { recursive: true, force: true });
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) rmSync(join(dir, n), { recursive: true, force: true });
   }
 }
 

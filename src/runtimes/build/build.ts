@@ -11,6 +11,9 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, UserError } from '../../util/errors.js';
+import { processAlive } from '../../util/process.js';
+import { CONF_PATH, LAUNCHER_PATH } from '../../launcher/paths.js';
+import { scratchRuntimeName, scratchOwnerPid } from '../names.js';
 import { requireRoot } from '../privileges.js';
 import { storeLayout, runtimeFiles } from '../paths.js';
 import { installRuntime } from '../install.js';
@@ -85,23 +88,12 @@ export class BuildFailed extends UserError {
   }
 }
 
-const LAUNCHER = '/usr/local/libexec/rnx/rnx-launch';
-const LAUNCHER_CONF = '/etc/rnx/launcher.conf';
-const TEMP_RE = /^rnx-build-(\d+)-/;
 const TEST_TIMEOUT_S = 600;
 
 export function logDir(): string {
   return process.env.RNX_LOG_DIR ?? '/var/log/rnx';
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes build directories and temporary runtimes of builds whose process is gone. */
 export function cleanStaleBuilds(root: string): string[] {
@@ -110,7 +102,7 @@ export function cleanStaleBuilds(root: string): string[] {
   if (existsSync(buildDir)) {
     for (const n of readdirSync(buildDir)) {
       const m = /-(\d+)$/.exec(n);
-      if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) {
+      if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
         rmSync(join(buildDir, n), { recursive: true, force: true });
         removed.push(join(buildDir, n));
       }
@@ -119,8 +111,8 @@ export function cleanStaleBuilds(root: string): string[] {
   const runtimesDir = storeLayout.runtimesDir(root);
   if (existsSync(runtimesDir)) {
     for (const n of readdirSync(runtimesDir)) {
-      const m = TEMP_RE.exec(n);
-      if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) {
+      const owner = scratchOwnerPid(n);
+      if (owner !== undefined && owner !== process.pid && !processAlive(owner)) {
         rmSync(join(runtimesDir, n), { recursive: true, force: true });
         removed.push(join(runtimesDir, n));
       }
@@ -129,13 +121,9 @@ export function cleanStaleBuilds(root: string): string[] {
   return removed;
 }
 
-/** The temporary runtime name a build is tested under. */
-export function tempRuntimeName(name: string, pid = process.pid): string {
-  return `rnx-build-${pid}-${name}`.slice(0, 64).replace(/[._-]+$/, '');
-}
 
 /** Why the launcher cannot run the recipe's tests for a store at `root`, or undefined when it can. */
-export function launcherProblem(root: string, launcher = LAUNCHER, conf = LAUNCHER_CONF): string | undefined {
+export function launcherProblem(root: string, launcher = LAUNCHER_PATH, conf = CONF_PATH): string | undefined {
   let st;
   try {
     st = statSync(launcher);
@@ -204,7 +192,7 @@ export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<
   for (const r of cleanStaleBuilds(root)) log.note(`removed leftover ${r}`);
   const buildDir = join(root, 'build', `${recipe.name}-${process.pid}`);
   const tree = join(buildDir, runtimeFiles.tree);
-  const tempName = tempRuntimeName(recipe.name);
+  const tempName = scratchRuntimeName(recipe.name);
   const tempDir = storeLayout.runtimeDir(root, tempName);
   rmSync(buildDir, { recursive: true, force: true });
   mkdirSync(buildDir, { mode: 0o755 });
@@ -314,7 +302,7 @@ export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<
           log.note('tests skipped (--skip-tests)');
           return { ...r, skipped: true };
         }
-        for (const t of recipe.tests) tests.push(await runTest(log, tempName, t, opts.launcher ?? LAUNCHER));
+        for (const t of recipe.tests) tests.push(await runTest(log, tempName, t, opts.launcher ?? LAUNCHER_PATH));
         return { ...r, skipped: false };
       },
       (r) => (r.skipped ? 'skipped (--skip-tests)' : `${recipe.tests.length} test${recipe.tests.length === 1 ? '' : 's'} passed`),

@@ -7,6 +7,7 @@ import { YamlFile } from '../../util/yaml-doc.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { runtimeNameProblem, printable } from '../names.js';
 import { cleanAbsolutePath } from '../paths.js';
+import { absPath, oneLine } from '../spec.js';
 
 export const SUITES = ['bookworm', 'bullseye', 'trixie'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -230,18 +231,6 @@ function parseTrim(y: YamlFile, node: Node | null, trim: RecipeTrim): void {
   }
 }
 
-function oneLine(y: YamlFile, node: Node | null, what: string): string {
-  const s = y.string(node, what);
-  if (/[\n\r\0]/.test(s)) y.fail(node, `${what} must be a single line`);
-  return s;
-}
-
-function absPath(y: YamlFile, node: Node | null, what: string): string {
-  const raw = y.string(node, what);
-  const clean = cleanAbsolutePath(raw);
-  if (!clean || clean === '/') y.fail(node, `${what} must be an absolute path without spaces (got "${printable(raw)}")`);
-  return clean;
-}
 
 /** Renders the runtime.yml of a runtime built from `recipe` (under `name`, normally the recipe's own). */
 export function renderRuntimeYaml(recipe: Recipe, name = recipe.name): string {
