@@ -6,7 +6,7 @@ import { parseDuration } from '../jobs/limits.js';
 import { stopJob } from '../jobs/stop.js';
 import { JobStore } from '../jobs/store.js';
 import { FINAL_STATES, type JobRecord } from '../jobs/types.js';
-import { readUsage, UsageSampler, type UsageSample } from '../metrics/cgroup-usage.js';
+import { readUsage, UsageSampler, type UsageReading, type UsageSample } from '../metrics/cgroup-usage.js';
 import { checkLauncher } from '../launcher/locate.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { formatBytes, formatDate, formatTable } from '../util/format.js';
@@ -101,19 +101,10 @@ function intervalMs(text: string): number {
   return parseDuration(text, 'interval') * 1000;
 }
 
-export interface StatsView {
+export interface StatsView extends UsageReading {
   id: string;
   state: string;
   cpuPercent?: number;
-  cpuQuotaPercent?: number;
-  cpuUsec?: number;
-  memoryCurrent?: number;
-  memoryPeak?: number;
-  memoryLimit?: number;
-  pids?: number;
-  pidsLimit?: number;
-  ioReadBytes?: number;
-  ioWriteBytes?: number;
 }
 
 function finalStats(r: JobRecord): StatsView {

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canRun, sleep, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
+import { canRun, sleep, waitFor, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
 import { EventStream, type ExitedEvent, type StartedEvent } from '../../src/launcher/events.js';
 import { TEST_USER, userIds } from '../support/users.js';
 
@@ -85,14 +85,6 @@ function gone(id: string): boolean {
   return !existsSync(`${V2_ROOT}/rnx/${id}`) && !existsSync(`/run/rnx/jobs/${id}`);
 }
 
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await sleep(25);
-  }
-  return cond();
-}
 
 const ids: string[] = [];
 const id = (n: string) => {

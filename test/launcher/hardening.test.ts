@@ -5,7 +5,7 @@ import { execFileSync, spawn, spawnSync, type SpawnOptions } from 'node:child_pr
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canRun, launch, pidAlive, sleep, userDir, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
+import { canRun, launch, pidAlive, sleep, waitFor, userDir, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
 import { OTHER_USER, TEST_USER, runAsSync, spawnAs, userIds } from '../support/users.js';
 
 interface Run {
@@ -49,14 +49,6 @@ function traces(jobId: string): string[] {
   return out;
 }
 
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await sleep(25);
-  }
-  return cond();
-}
 
 // Races are won by a caller who stops a launcher (SIGSTOP) at the right moment; the tests stop it at that
 // moment with gdb (as root) instead, run `hook` there, then let it go on.

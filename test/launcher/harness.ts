@@ -105,6 +105,16 @@ export function userDir(prefix = 'rnx-wd-'): string {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `cond` every 25 ms for up to `ms`; resolves with its last value. */
+export async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await sleep(25);
+  }
+  return cond();
+}
+
 /** true while the process exists and is not a zombie */
 export function pidAlive(pid: number): boolean {
   try {

@@ -2,7 +2,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { canRun, launch, sh, sleep, pidAlive, TEST_RUNTIME, LAUNCHER_PATH } from './harness.js';
+import { canRun, launch, sh, sleep, waitFor, pidAlive, TEST_RUNTIME, LAUNCHER_PATH } from './harness.js';
 import { OTHER_USER, TEST_USER, spawnAs, userIds } from '../support/users.js';
 import { parseEventLine } from '../../src/launcher/events.js';
 
@@ -23,14 +23,6 @@ function leftovers(): string[] {
   return out;
 }
 
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await sleep(25);
-  }
-  return cond();
-}
 
 describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
   afterAll(async () => {
