@@ -339,13 +339,11 @@ void cg_stats(const struct cgroup *cg, struct cg_stats *st)
     }
 }
 
-/* pids listed in the cgroup.procs file of a directory fd; returns count, 0 if empty or missing */
-static int read_pids_at(int dfd, pid_t *pids, int max)
+/* the positive pids of a newline-separated list (a cgroup.procs file), at most max of them */
+static size_t parse_pids(const char *text, pid_t *pids, size_t max)
 {
-    static char buf[65536];
-    if (read_file_at(dfd, "cgroup.procs", buf, sizeof buf) < 0) return 0;
-    int n = 0;
-    for (char *p = buf; *p && n < max;) {
+    size_t n = 0;
+    for (const char *p = text; *p && n < max;) {
         char *end;
         long v = strtol(p, &end, 10);
         if (end == p) break;
@@ -354,6 +352,14 @@ static int read_pids_at(int dfd, pid_t *pids, int max)
         while (*p == '\n') p++;
     }
     return n;
+}
+
+/* pids listed in the cgroup.procs file of a directory fd; returns count, 0 if empty or missing */
+static int read_pids_at(int dfd, pid_t *pids, int max)
+{
+    static char buf[65536];
+    if (read_file_at(dfd, "cgroup.procs", buf, sizeof buf) < 0) return 0;
+    return (int)parse_pids(buf, pids, max > 0 ? (size_t)max : 0);
 }
 
 static int read_pids(const char *dir, pid_t *pids, int max)
@@ -431,14 +437,7 @@ static size_t read_pid_list(int dfd, pid_t **out)
     for (size_t i = 0; i < len; i++) max += buf[i] == '\n';
     pid_t *pids = malloc(max * sizeof *pids);
     if (pids) {
-        for (char *p = buf; *p && n < max;) {
-            char *end;
-            long v = strtol(p, &end, 10);
-            if (end == p) break;
-            if (v > 0) pids[n++] = (pid_t)v;
-            p = end;
-            while (*p == '\n') p++;
-        }
+        n = parse_pids(buf, pids, max);
         qsort(pids, n, sizeof *pids, cmp_pid);
     }
     free(buf);

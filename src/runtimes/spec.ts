@@ -41,13 +41,9 @@ export function parseRuntimeSpec(text: string, file = 'runtime.yml'): ParsedSpec
   };
   for (const [key, keyNode, value] of y.topMap()) {
     switch (key) {
-      case 'name': {
-        const name = y.string(value, 'name');
-        const problem = runtimeNameProblem(name);
-        if (problem) y.fail(value, problem);
-        spec.name = name;
+      case 'name':
+        spec.name = runtimeName(y, value);
         break;
-      }
       case 'version':
         spec.version = oneLine(y, value, 'version');
         break;
@@ -93,6 +89,14 @@ export function parseRuntimeSpec(text: string, file = 'runtime.yml'): ParsedSpec
     },
     warnings,
   };
+}
+
+/** A valid runtime name. */
+export function runtimeName(y: YamlFile, node: Node | null): string {
+  const name = y.string(node, 'name');
+  const problem = runtimeNameProblem(name);
+  if (problem) y.fail(node, problem);
+  return name;
 }
 
 /** A string that fits on one line (it is written to the launcher's line-based spec). */

@@ -7,7 +7,7 @@ import { YamlFile } from '../../util/yaml-doc.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { runtimeNameProblem, printable } from '../names.js';
 import { cleanAbsolutePath } from '../paths.js';
-import { absPath, oneLine } from '../spec.js';
+import { absPath, oneLine, runtimeName } from '../spec.js';
 
 export const SUITES = ['bookworm', 'bullseye', 'trixie'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -71,13 +71,9 @@ export function parseRecipe(text: string, file = 'recipe.yml'): Recipe {
   let sawBase = false;
   for (const [key, keyNode, value] of y.topMap()) {
     switch (key) {
-      case 'name': {
-        const name = y.string(value, 'name');
-        const problem = runtimeNameProblem(name);
-        if (problem) y.fail(value, problem);
-        r.name = name;
+      case 'name':
+        r.name = runtimeName(y, value);
         break;
-      }
       case 'version':
         if (isScalar(value) && typeof value.value === 'number') {
           y.fail(value, `version must be a string: quote it ("${String(value.source ?? value.value)}") so YAML does not read it as a number`);
