@@ -11,6 +11,7 @@ import { useApp, useViewInput, type Handlers } from './AppContext.js';
 import { OutputPane } from './OutputPane.js';
 import type { ViewProps } from './RuntimesView.js';
 import { UsagePane } from './UsagePane.js';
+import { formatCommand } from '../src/util/format.js';
 
 /** Jobs: the list, and the Output and Usage panes of the selected job. */
 export function JobsView({ width, height, active }: ViewProps) {
@@ -51,7 +52,7 @@ export function JobsView({ width, height, active }: ViewProps) {
   const askStop = () => {
     const j = js.getState().selectedJob();
     if (!j || FINAL_STATES.has(j.state)) return ui.say('the job is not running', 'warn');
-    ui.ask(`Stop job ${j.id} (${j.command.join(' ').slice(0, 40)})? SIGTERM, then SIGKILL after 5s.`, () => js.getState().stop(j.id));
+    ui.ask(`Stop job ${j.id} (${formatCommand(j.command).slice(0, 40)})? SIGTERM, then SIGKILL after 5s.`, () => js.getState().stop(j.id));
   };
   const listRows = Math.max(3, Math.min(rows.length + 1, Math.floor(height * 0.3)));
   const jobsHandlers: Handlers = {
@@ -143,7 +144,7 @@ export function JobsView({ width, height, active }: ViewProps) {
           {rows.slice(start, start + bodyRows).map((j) => {
             const sel = j.id === selected;
             const st = stopping[j.id] ? 'stopping' : j.state;
-            const line = `${sel ? theme.glyphs.selected : ' '}${fit(j.name ? `${j.name}` : j.id, idW)} ${fit(st, stateW)} ${fit(j.runtime, rtW)} ${fit(j.command.join(' '), cmdW)} ${fit(formatDuration(jobDurationMs(j, now)), durW, '…', 'right')} ${fit(j.exitCode !== undefined ? String(j.exitCode) : '', exitW, '…', 'right')}`;
+            const line = `${sel ? theme.glyphs.selected : ' '}${fit(j.name ? `${j.name}` : j.id, idW)} ${fit(st, stateW)} ${fit(j.runtime, rtW)} ${fit(formatCommand(j.command), cmdW)} ${fit(formatDuration(jobDurationMs(j, now)), durW, '…', 'right')} ${fit(j.exitCode !== undefined ? String(j.exitCode) : '', exitW, '…', 'right')}`;
             return (
               <Text key={j.id} inverse={sel && focus === 'list'} bold={sel} color={stateColor(theme, j.state)}>
                 {fit(line, width)}

@@ -32,12 +32,16 @@ export function RuntimeDetail({ width, height, name, info, verify, check, sortLa
     if (info.description) lines.push({ text: info.description.trim().split('\n')[0]! });
     lines.push({ text: `${formatBytes(info.bytes)} in ${info.files} files · installed ${formatDate(info.installedAt)}` });
     lines.push({ text: `workdir ${info.spec.workdir}${info.spec.writable.length ? ` · writable ${info.spec.writable.join(', ')}` : ''}` });
-    if (task && task.name === info.name) {
-      const barW = Math.max(0, Math.min(20, width - task.progress.length - 12));
-      const bar = task.fraction !== undefined ? ` ${theme.glyphs.barFull.repeat(Math.round(task.fraction * barW))}${theme.glyphs.barEmpty.repeat(barW - Math.round(task.fraction * barW))}` : '';
-      lines.push({ text: `${task.kind}: ${task.progress}${bar}`, color: theme.accent });
+    const running = task && task.name === info.name ? task : undefined;
+    if (running && running.kind !== 'verify' && running.kind !== 'check') lines.push(progressLine(running));
+    function progressLine(t: NonNullable<typeof task>): Line {
+      const barW = Math.max(0, Math.min(20, width - t.progress.length - 12));
+      const bar = t.fraction !== undefined ? ` ${theme.glyphs.barFull.repeat(Math.round(t.fraction * barW))}${theme.glyphs.barEmpty.repeat(barW - Math.round(t.fraction * barW))}` : '';
+      return { text: `${t.kind}: ${t.progress}${bar}`, color: theme.accent };
     }
     const result = (label: string, r: CheckResult | undefined) => {
+      // a verify or check in progress stands in place of its last result
+      if (running?.kind === label) return lines.push(progressLine(running));
       if (!r) return lines.push({ text: `${label}: not run yet`, color: theme.muted });
       lines.push({ text: `${label}: ${r.summary}`, color: r.ok ? theme.ok : theme.error });
       for (const d of r.details.slice(0, 3)) lines.push({ text: `  ${d}`, color: theme.error });

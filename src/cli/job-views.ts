@@ -9,7 +9,7 @@ import { FINAL_STATES, type JobRecord } from '../jobs/types.js';
 import { readUsage, UsageSampler, type UsageReading, type UsageSample } from '../metrics/cgroup-usage.js';
 import { checkLauncher } from '../launcher/locate.js';
 import { ExitCode, UserError } from '../util/errors.js';
-import { formatBytes, formatDate, formatTable } from '../util/format.js';
+import { formatBytes, formatCommand, formatDate, formatTable } from '../util/format.js';
 import { printJson } from './context.js';
 
 export function jobDuration(r: JobRecord, now = Date.now()): number {
@@ -39,7 +39,7 @@ export function listJobsCommand(opts: { all?: boolean; json?: boolean }): void {
     exitText(j),
     formatDate(j.startedAt ?? j.createdAt),
     prettyMs(jobDuration(j), { secondsDecimalDigits: 0 }),
-    j.command.join(' ').slice(0, 40),
+    formatCommand(j.command).slice(0, 40),
   ]);
   process.stdout.write(formatTable(['ID', 'NAME', 'RUNTIME', 'STATE', 'EXIT', 'STARTED', 'DURATION', 'COMMAND'], rows));
 }

@@ -1,6 +1,7 @@
 // The job list (the same store `rnx job list` reads, so jobs started elsewhere appear), its filter and
 // selection, and the stop / remove actions.
 import { createStore } from 'zustand/vanilla';
+import { formatCommand } from '../util/format.js';
 import { FINAL_STATES, type JobRecord } from '../jobs/types.js';
 import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
@@ -63,7 +64,7 @@ function compare(sort: JobSort, a: JobRecord, b: JobRecord): number {
 export function jobMatches(j: JobRecord, filter: string): boolean {
   if (!filter) return true;
   const f = filter.toLowerCase();
-  return [j.id, j.name ?? '', j.runtime, j.state, j.command.join(' ')].some((s) => s.toLowerCase().includes(f));
+  return [j.id, j.name ?? '', j.runtime, j.state, formatCommand(j.command)].some((s) => s.toLowerCase().includes(f));
 }
 
 export function createJobsStore(deps: AppDeps, ui: UiStore) {

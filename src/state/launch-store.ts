@@ -1,6 +1,7 @@
 // The Launch form: fields, inline validation through the same parsers as `rnx job run`, and starting
 // the job detached so it outlives the app.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { formatCommand } from '../util/format.js';
 import { resolve } from 'node:path';
 import { createStore } from 'zustand/vanilla';
 import { parseCpu, parseEnvAssignment, parseMemory, parsePids } from '../jobs/limits.js';
@@ -194,7 +195,7 @@ export function createLaunchStore(deps: AppDeps, ui: UiStore, jobs: JobsStore) {
           return undefined;
         }
         set({ submitting: true });
-        ui.getState().say(`starting ${request.command.join(' ')} in ${request.runtime}…`);
+        ui.getState().say(`starting ${formatCommand(request.command)} in ${request.runtime}…`);
         try {
           const record = await deps.ops.startJob(deps.jobStore, { ...request, root: deps.root });
           jobs.getState().refresh();

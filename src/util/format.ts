@@ -22,3 +22,17 @@ export function formatDate(iso: string | undefined): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/**
+ * A command line on one line, as a shell would take it back: arguments with spaces or quotes are
+ * single-quoted, and control characters (a newline in `python -c`…) are shown as escapes.
+ */
+export function formatCommand(argv: readonly string[]): string {
+  return argv.map(quoteArg).join(' ');
+}
+
+function quoteArg(arg: string): string {
+  const shown = arg.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  if (shown !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(shown)) return shown;
+  return `'${shown.replace(/'/g, `'\\''`)}'`;
+}
