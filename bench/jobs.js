@@ -25,6 +25,7 @@ try {
     ['rnx job run --runtime=R true', fmtMs(rnxMs)],
     ['rnx job run - node -e 0 (goal <= 30 ms)', fmtMs(rnxMs - nodeMs)],
   ]);
+  if (rnxMs - nodeMs > 30) process.exitCode = 1;
 
   const GiB = 1024 ** 3;
   const data = join(state, 'data');
@@ -45,6 +46,7 @@ try {
     ['bytes in the record', String(recorded)],
     ['rate ratio rnx / cat (goal >= 0.70)', (catMs / jobMs).toFixed(2)],
   ]);
+  if (catMs / jobMs < 0.7) process.exitCode = 1;
 
   function listIds() {
     const r = spawnSync(process.execPath, [RNX, 'job', 'list', '--all', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });

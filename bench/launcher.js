@@ -65,3 +65,4 @@ console.log(`runtime: ${runtime} (${tree})   runs: ${runs}   timer: ${rnx.tool}`
 console.log(`  rnx-launch --runtime ${runtime} -- true      ${fmt(rnx)}`);
 console.log(`  bwrap --ro-bind TREE / ... --unshare-all true  ${fmt(bwrap)}`);
 console.log(`  ratio rnx/bwrap (median): ${(rnx.median / bwrap.median).toFixed(2)}  (target <= 1.0)`);
+if (rnx.median / bwrap.median > 1.0) process.exitCode = 1;

@@ -59,6 +59,7 @@ try {
     ['rnx runtime verify', fmtMs(verifyMs)],
     ['ratio verify / sha256sum (goal <= 1.3)', (verifyMs / shaMs).toFixed(2)],
   ]);
+  if (installMs / tarMs > 1.3 || verifyMs / shaMs > 1.3) process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
