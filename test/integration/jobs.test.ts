@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rnx, RNX_BIN } from '../support/cli.js';
 import { TEST_USER, userIds } from '../support/users.js';
-import { installBusyboxRuntime, removeRuntime, runtimeInstalled, tempStateDir } from '../support/runtimes.js';
+import { installBusyboxRuntime, removeRuntime, tempStateDir } from '../support/runtimes.js';
 
 const RT = 'rnx-test-jobs';
 let state: string;
@@ -237,19 +237,6 @@ describe('rnx runtime shell', () => {
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(msg);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  });
-});
-
-describe('headline examples (when their runtimes are installed)', () => {
-  it.skipIf(!runtimeInstalled('python-3.11-ml'))('python-3.11-ml imports torch', () => {
-    const r = run(['job', 'run', '--runtime=python-3.11-ml', 'python', '-c', 'import torch; print(torch.__version__)'], { timeoutMs: 120_000 });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^1\.13\./);
-  });
-  it.skipIf(!runtimeInstalled('python-2.7-legacy'))('python-2.7-legacy prints with Python 2 syntax', () => {
-    const r = run(['job', 'run', '--runtime=python-2.7-legacy', 'python', '-c', "print 'Hello from Python 2'"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe('Hello from Python 2\n');
   });
 });
 
