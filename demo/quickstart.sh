@@ -14,7 +14,7 @@ step "install what rnx needs, then rnx itself"
 apt-get update -qq
 apt-get install -y -qq debootstrap libseccomp-dev libc6-dev gcc make tmux >/dev/null
 npm install --no-fund --no-audit --loglevel=error
-npm link --loglevel=error >/dev/null
+npm link --ignore-scripts --loglevel=error >/dev/null
 show rnx setup
 
 step "build runtimes from Debian packages (the first build bootstraps a base system; later ones reuse it)"
