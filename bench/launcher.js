@@ -1,11 +1,13 @@
 // Benchmark: rnx-launch start-up against bubblewrap on the same runtime tree, in the same run.
 //   rnx-launch --runtime X -- true
 //   bwrap --ro-bind TREE / --proc /proc --dev /dev --unshare-all true
+// On a cgroup v1 host it also times the cgroup work alone (what rnx-launch does and bwrap does not).
 // Uses a Debian-sized runtime if one is installed (/opt/rnx/runtimes/base), else the busybox test runtime.
 // Uses hyperfine when installed, else times RUNS runs itself. Target: ratio (rnx / bwrap) <= 1.0.
 // Run as root after `rnx setup` (or the launcher tests' global setup): node bench/launcher.js
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,3 +68,36 @@ console.log(`  rnx-launch --runtime ${runtime} -- true      ${fmt(rnx)}`);
 console.log(`  bwrap --ro-bind TREE / ... --unshare-all true  ${fmt(bwrap)}`);
 console.log(`  ratio rnx/bwrap (median): ${(rnx.median / bwrap.median).toFixed(2)}  (target <= 1.0)`);
 if (rnx.median / bwrap.median > 1.0) process.exitCode = 1;
+
+// Breakdown: the work rnx-launch does and bwrap does not is the job's cgroups. On a v1 host, time that work
+// alone, in this process (no exec): create a cgroup in each controller the launcher uses for every job, set
+// the memory and pids limits, move a process in and out, remove the cgroups.
+const V1 = '/sys/fs/cgroup';
+if (existsSync(`${V1}/memory/rnx`)) {
+  const controllers = ['memory', 'pids', 'cpuacct', 'freezer'];
+  const child = spawn('sleep', ['600'], { stdio: 'ignore' });
+  try {
+    const times = [];
+    for (let i = 0; i < runs + 5; i++) {
+      const t0 = process.hrtime.bigint();
+      const dirs = controllers.map((c) => `${V1}/${c}/rnx/bench-${process.pid}-${i}`);
+      try {
+        for (const d of dirs) mkdirSync(d);
+        writeFileSync(`${dirs[0]}/memory.limit_in_bytes`, String(2 * 1024 ** 3));
+        writeFileSync(`${dirs[1]}/pids.max`, '1024');
+        for (const d of dirs) writeFileSync(`${d}/cgroup.procs`, String(child.pid));
+        for (const c of controllers) writeFileSync(`${V1}/${c}/rnx/cgroup.procs`, String(child.pid));
+      } finally {
+        for (const d of dirs) if (existsSync(d)) rmdirSync(d);
+      }
+      if (i >= 5) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const cg = times[Math.floor(times.length / 2)];
+    console.log('  breakdown of the difference:');
+    console.log(`    rnx-launch - bwrap (median)                           ${(rnx.median - bwrap.median).toFixed(2)} ms`);
+    console.log(`    cgroup v1 create + limit + join + leave + remove, ${controllers.length} controllers, alone  ${cg.toFixed(2)} ms`);
+  } finally {
+    child.kill();
+  }
+}
