@@ -8,7 +8,10 @@ export interface FollowOptions {
   isDone: () => boolean;
   /** Settles when the writer ends, so the follower wakes at once instead of at its next poll. */
   writerEnded?: Promise<unknown>;
-  /** Receives each chunk; may return a promise to apply backpressure. */
+  /**
+   * Receives each chunk; may return a promise to apply backpressure. The chunk's memory is reused for the
+   * next read once this returns (or its promise settles): copy it to keep it.
+   */
   write: (chunk: Buffer) => void | Promise<void>;
   signal?: AbortSignal;
 }
@@ -28,8 +31,9 @@ export async function followFile(path: string, opts: FollowOptions): Promise<num
   }
   void opts.writerEnded?.then(() => wake?.());
   try {
+    // One buffer for the whole copy: a fresh megabyte per read costs a page fault per 4 KiB of output.
+    const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
       const n = readSync(fd, buf, 0, CHUNK, pos);
       if (n > 0) {
         pos += n;
@@ -39,11 +43,10 @@ export async function followFile(path: string, opts: FollowOptions): Promise<num
       if (opts.signal?.aborted) return pos;
       if (opts.isDone()) {
         // The writer finished after our last read: one more pass picks up its final bytes.
-        const tail = Buffer.allocUnsafe(CHUNK);
-        const m = readSync(fd, tail, 0, CHUNK, pos);
+        const m = readSync(fd, buf, 0, CHUNK, pos);
         if (m === 0) return pos;
         pos += m;
-        await opts.write(tail.subarray(0, m));
+        await opts.write(buf.subarray(0, m));
         continue;
       }
       await new Promise<void>((resolve) => {
