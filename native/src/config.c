@@ -143,6 +143,24 @@ static int caller_allowed(const struct config *c, const struct creds *cr)
     return 0;
 }
 
+/* a limit as the user wrote it: memory in the largest exact binary unit (64G, 1536M), the rest as numbers */
+static const char *limit_text(uint64_t v, const char *unit, char *buf, size_t len)
+{
+    if (strcmp(unit, "bytes") == 0) {
+        static const char suffix[] = "KMGT";
+        int i = -1;
+        while (i < 3 && v >= 1024 && v % 1024 == 0) {
+            v /= 1024;
+            i++;
+        }
+        if (i >= 0) snprintf(buf, len, "%llu%c", (unsigned long long)v, suffix[i]);
+        else snprintf(buf, len, "%llu bytes", (unsigned long long)v);
+    } else {
+        snprintf(buf, len, "%llu%s", (unsigned long long)v, unit);
+    }
+    return buf;
+}
+
 static void limit(const char *what, int has, uint64_t *val, uint64_t def, uint64_t max, const char *unit)
 {
     if (!has) {
@@ -150,15 +168,16 @@ static void limit(const char *what, int has, uint64_t *val, uint64_t def, uint64
         if (max && (def == 0 || def > max)) *val = max;
         return;
     }
+    char asked[32], allowed[32];
     if (max && *val > max)
-        fail("--%s %llu%s is above the maximum allowed by %s (%llu%s)", what, (unsigned long long)*val, unit, CONF_PATH,
-             (unsigned long long)max, unit);
+        fail("--%s %s is above the maximum allowed by %s (%s)", what, limit_text(*val, unit, asked, sizeof asked), CONF_PATH,
+             limit_text(max, unit, allowed, sizeof allowed));
 }
 
 void apply_policy(const struct config *c, struct opts *o, const struct creds *cr)
 {
     if (!caller_allowed(c, cr)) fail("user %u is not allowed to launch jobs by %s", (unsigned)cr->uid, CONF_PATH);
-    limit("memory", o->has_memory, &o->memory, c->default_memory, c->max_memory, " bytes");
+    limit("memory", o->has_memory, &o->memory, c->default_memory, c->max_memory, "bytes");
     limit("cpu", o->has_cpu, &o->cpu, c->default_cpu, c->max_cpu, "%");
     limit("pids", o->has_pids, &o->pids, c->default_pids, c->max_pids, "");
     limit("timeout", o->has_timeout, &o->timeout, c->default_timeout, c->max_timeout, "s");

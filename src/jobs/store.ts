@@ -28,7 +28,13 @@ export class JobStore {
   }
 
   create(record: JobRecord): void {
-    mkdirSync(jobsDir(this.state), { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(jobsDir(this.state), { recursive: true, mode: 0o700 });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EROFS' && code !== 'ENOTDIR') throw err;
+      throw new UserError(`cannot create the job directory ${jobsDir(this.state)} (${code}); set RNX_STATE_DIR to a directory you can write`, ExitCode.Permission);
+    }
     mkdirSync(this.dir(record.id), { mode: 0o700 });
     this.save(record);
     // Room kept back so the final record can still be written when the job's output fills the disk.

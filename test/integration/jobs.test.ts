@@ -158,6 +158,15 @@ describe('background jobs', () => {
 });
 
 describe('bad input gets a one-line error', () => {
+  it('a state directory that cannot be created says so and how to choose another (exit 4)', () => {
+    const r = rnx(['job', 'run', `--runtime=${RT}`, 'true'], {
+      env: { RNX_STATE_DIR: '', XDG_STATE_HOME: '', HOME: '/nonexistent' },
+      asUid: userIds(TEST_USER).uid,
+    });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe('rnx: cannot create the job directory /nonexistent/.local/state/rnx/jobs (EACCES); set RNX_STATE_DIR to a directory you can write\n');
+  });
+
   it.each([
     [['--runtime=nope', 'true'], /unknown runtime "nope"; installed: .*rnx-test-jobs/, 3],
     [[`--runtime=${RT}`, '--memory', '512X', 'true'], /invalid memory limit "512X"/, 2],
