@@ -117,7 +117,8 @@ function exitStatus(record: JobRecord): number {
   if (record.exitCode === 127 && !record.signal) {
     process.stderr.write(`rnx: ${record.command[0]}: command not found in runtime ${record.runtime}\n`);
   } else if (record.state === 'oom') {
-    process.stderr.write(`rnx: job ${record.id} was killed: out of memory (limit ${record.limits.memory ?? 'policy default'} bytes)\n`);
+    const limit = record.limits.memory ? `${+(record.limits.memory / 2 ** 20).toFixed(1)} MiB` : "the policy's default";
+    process.stderr.write(`rnx: job ${record.id} was killed: out of memory (limit ${limit})\n`);
   } else if (record.state === 'timed-out') {
     process.stderr.write(`rnx: job ${record.id} was stopped: timeout of ${record.limits.timeout}s reached\n`);
   }

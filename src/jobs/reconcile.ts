@@ -65,7 +65,9 @@ function finalState(r: JobRecord, signal: number): JobState {
   if (r.timedOut) return 'timed-out';
   // A child OOM-killed inside a job whose command still succeeded is noted (r.oom) but is not the job's end.
   if (r.oom && (signal || r.exitCode !== 0)) return 'oom';
-  if (r.stopRequested && (signal || r.exitCode === 143 || r.exitCode === 130)) return 'stopped';
+  // The user asked it to stop and it ended: stopped, whether a signal ended it or it exited on its own
+  // after catching SIGTERM (its exit code is kept).
+  if (r.stopRequested) return 'stopped';
   if (signal) return 'killed';
   return 'exited';
 }

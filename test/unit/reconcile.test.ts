@@ -26,7 +26,8 @@ describe('reconcile', () => {
     [{ code: 1, oom: true }, false, 'oom', 1],
     [{ code: 0, oom: true }, false, 'exited', 0],
     [{ code: 137, timed_out: true, signal: 9 }, false, 'timed-out', 137],
-    [{ code: 0 }, true, 'exited', 0],
+    [{ code: 3 }, true, 'stopped', 3],
+    [{ code: 0 }, false, 'exited', 0],
   ] as const)('exited %j (stop requested: %s) -> %s', (ev, stop, state, code) => {
     const r = reconcile({ ...base, stopRequested: stop }, { events: { started, exited: exited(ev) }, alive: false, now });
     expect(r.state).toBe(state);
