@@ -137,7 +137,7 @@ export function JobsView({ width, height, active }: ViewProps) {
         <Box flexDirection="column" height={listH}>
           {filterLine ? <Text color={theme.accent}>{fit(`/${filter}${filterEditing ? '▏' : ''}   ${rows.length} of ${all}`, width)}</Text> : null}
           <Text bold color={focus === 'list' ? undefined : theme.muted}>
-            {fit(` ${fit('ID', idW)} ${fit('STATE', stateW)} ${fit('RUNTIME', rtW)} ${fit('COMMAND', cmdW)} ${fit('TIME', durW, '…', 'right')} ${fit('EXIT', exitW, '…', 'right')}${sort !== 'created' ? `  by ${sort}` : ''}`, width)}
+            {fit(` ${fit('JOB', idW)} ${fit('STATE', stateW)} ${fit('RUNTIME', rtW)} ${fit('COMMAND', cmdW)} ${fit('TIME', durW, '…', 'right')} ${fit('EXIT', exitW, '…', 'right')}${sort !== 'created' ? `  by ${sort}` : ''}`, width)}
           </Text>
           {error ? <Text color={theme.error}>{fit(error, width)}</Text> : null}
           {!rows.length && !error ? <Text color={theme.muted}>{fit(filter ? ' no job matches the filter' : ' no jobs yet (3 opens the Launch form)', width)}</Text> : null}

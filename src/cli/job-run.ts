@@ -106,7 +106,8 @@ async function waitForStart(eventsFile: string, exited: Promise<unknown>, launch
 }
 
 function reportFailure(record: JobRecord): number {
-  const msg = (record.error ?? 'the job could not be started').replace(/^rnx-launch: /, '');
+  // The launcher's own flag names, where rnx's differ.
+  const msg = (record.error ?? 'the job could not be started').replace(/^rnx-launch: /, '').replace(/^--net host /, '--network host ');
   process.stderr.write(`rnx: ${msg}\n`);
   return record.exitCode && record.exitCode !== 0 ? record.exitCode : 125;
 }
