@@ -175,7 +175,8 @@ describe('bad input gets a one-line error', () => {
     [[`--runtime=${RT}`, '--pids', '-1', 'true'], /invalid pids limit/, 2],
     [[`--runtime=${RT}`, '--timeout', 'soon', 'true'], /invalid timeout/, 2],
     [[`--runtime=${RT}`, '--workdir', '/nonexistent-dir', 'true'], /workdir \/nonexistent-dir does not exist/, 2],
-    [[`--runtime=${RT}`, '--memory', '100000G', 'true'], /maximum|above|exceeds/i, 125],
+    [[`--runtime=${RT}`, '--memory', '100000G', 'true'], /^rnx: --memory 100000G is above the maximum allowed by \/etc\/rnx\/launcher.conf \(16G\)$/m, 125],
+    [[`--runtime=${RT}`, '--network', 'host', 'true'], /^rnx: --network host is not allowed by \/etc\/rnx\/launcher.conf$/m, 125],
   ])('%j', (args, message, code) => {
     const r = run(['job', 'run', ...args]);
     expect(r.stderr).toMatch(message);
