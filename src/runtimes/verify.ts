@@ -13,6 +13,14 @@ export interface VerifyReport {
   missing: string[];
 }
 
+/** A line per finding and a one-line summary (without the runtime's name), as the CLI and the app show them. */
+export function describeVerify(r: VerifyReport): { findings: string[]; summary: string } {
+  return {
+    findings: [...r.modified.map((m) => `modified  ${m.path}: ${m.what}`), ...r.added.map((a) => `added     ${a}`), ...r.missing.map((m) => `missing   ${m}`)],
+    summary: r.ok ? `intact (${r.checked} entries checked)` : `NOT intact: ${r.modified.length} modified, ${r.added.length} added, ${r.missing.length} missing`,
+  };
+}
+
 /** Recomputes the runtime's tree against its manifest. */
 export async function verifyRuntime(
   root: string,

@@ -1,6 +1,5 @@
 // What the app's stores need from the outside world. Defaults call the library modules; tests override.
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { JobStore } from '../jobs/store.js';
 import { startJob, type RunRequest } from '../jobs/runner.js';
 import { stopJob } from '../jobs/stop.js';
@@ -10,7 +9,6 @@ import { verifyRuntime, type VerifyReport } from '../runtimes/verify.js';
 import { removeRuntime } from '../runtimes/remove.js';
 import { readManifest, type Manifest } from '../runtimes/manifest.js';
 import { runtimeFiles, storeLayout } from '../runtimes/paths.js';
-import { parseRuntimeSpec } from '../runtimes/spec.js';
 import type { CheckReport } from '../runtimes/check/check.js';
 
 export interface InstallEvent {
@@ -54,18 +52,9 @@ export const defaultOps: AppOps = {
   verifyRuntime,
   async checkRuntime(root, name, onProgress) {
     const { checkTree } = await import('../runtimes/check/check.js');
-    const dir = storeLayout.runtimeDir(root, name);
-    let env: Record<string, string> = {};
-    try {
-      env = parseRuntimeSpec(await readFile(join(dir, runtimeFiles.spec), 'utf8')).spec.environment;
-    } catch {
-      env = {};
-    }
-    return checkTree(join(dir, runtimeFiles.tree), {
-      ...(env.PATH ? { path: env.PATH } : {}),
-      ...(env.LD_LIBRARY_PATH ? { libraryPath: env.LD_LIBRARY_PATH } : {}),
-      onProgress,
-    });
+    const { checkTarget } = await import('../runtimes/check/target.js');
+    const { tree, env } = await checkTarget(storeLayout.runtimeDir(root, name));
+    return checkTree(tree, { env, onProgress });
   },
   removeRuntime: (root, name) => void removeRuntime(root, name, false),
   async installRuntime(root, source, force, onEvent) {

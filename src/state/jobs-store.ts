@@ -2,6 +2,7 @@
 // selection, and the stop / remove actions.
 import { createStore } from 'zustand/vanilla';
 import { formatCommand } from '../util/format.js';
+import { keyAfterMove, keyAtEdge, nextInCycle } from './list-nav.js';
 import { FINAL_STATES, type JobRecord } from '../jobs/types.js';
 import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
@@ -67,6 +68,8 @@ export function jobMatches(j: JobRecord, filter: string): boolean {
   return [j.id, j.name ?? '', j.runtime, j.state, formatCommand(j.command)].some((s) => s.toLowerCase().includes(f));
 }
 
+const jobKey = (j: JobRecord): string => j.id;
+
 export function createJobsStore(deps: AppDeps, ui: UiStore) {
   return createStore<JobsState>()((set, get) => {
     let cache: { key: unknown[]; rows: JobRecord[] } | undefined;
@@ -113,22 +116,14 @@ export function createJobsStore(deps: AppDeps, ui: UiStore) {
       select: (id) => set({ selected: id }),
       move(delta) {
         const rows = visible();
-        if (!rows.length) return;
-        const i = rows.findIndex((j) => j.id === get().selected);
-        set({ selected: rows[Math.max(0, Math.min(rows.length - 1, (i < 0 ? 0 : i) + delta))]!.id });
+        if (rows.length) set({ selected: keyAfterMove(rows, jobKey, get().selected, delta) });
       },
-      moveTo(where) {
-        const rows = visible();
-        set({ selected: (where === 'top' ? rows[0] : rows[rows.length - 1])?.id });
-      },
+      moveTo: (where) => set({ selected: keyAtEdge(visible(), jobKey, where) }),
       setFilter(filter, editing) {
         set({ filter, filterEditing: editing });
         ensureSelection();
       },
-      cycleSort() {
-        const i = JOB_SORTS.indexOf(get().sort);
-        set({ sort: JOB_SORTS[(i + 1) % JOB_SORTS.length]! });
-      },
+      cycleSort: () => set({ sort: nextInCycle(JOB_SORTS, get().sort) }),
       toggleReverse: () => set((s) => ({ reverse: !s.reverse })),
       setFocus: (focus) => set({ focus }),
       toggleZoom: () => set((s) => ({ zoom: !s.zoom })),

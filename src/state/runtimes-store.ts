@@ -2,8 +2,11 @@
 // verify / check / remove / install actions with their progress and last results.
 import { createStore } from 'zustand/vanilla';
 import type { RuntimeInfo, RuntimeSummary } from '../runtimes/store.js';
+import { describeCheck } from '../runtimes/check/describe.js';
+import { describeVerify } from '../runtimes/verify.js';
 import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
+import { keyAfterMove, keyAtEdge, nextInCycle } from './list-nav.js';
 import type { UiStore } from './ui-store.js';
 
 export type RuntimeSort = 'name' | 'size' | 'version' | 'language' | 'installed';
@@ -74,6 +77,8 @@ function compare(sort: RuntimeSort, a: RuntimeSummary, b: RuntimeSummary): numbe
   }
 }
 
+const runtimeKey = (r: RuntimeSummary): string => r.name;
+
 export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
   const store = createStore<RuntimesState>()((set, get) => {
     let visibleCache: { key: unknown[]; rows: RuntimeSummary[] } | undefined;
@@ -95,6 +100,18 @@ export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
       if (!rows.find((r) => r.name === selected)) get().select(rows[0]?.name);
     };
     const target = (name?: string) => name ?? get().selected;
+    /** Runs one task at a time with its progress shown; a failure is said in the status bar as "KIND NAME: why". */
+    const runTask = async (kind: Task['kind'], name: string, starting: string, work: (progress: (text: string, fraction?: number) => void) => Promise<void>) => {
+      const progress = (text: string, fraction?: number) => set({ task: { kind, name, progress: text, ...(fraction !== undefined ? { fraction } : {}) } });
+      progress(starting);
+      try {
+        await work(progress);
+      } catch (err) {
+        ui.getState().say(`${kind} ${name}: ${describeError(err)}`, 'error');
+      } finally {
+        set({ task: undefined });
+      }
+    };
     const busy = (): boolean => {
       if (get().task) {
         ui.getState().say(`busy: ${get().task!.kind} ${get().task!.name} is still running`, 'warn');
@@ -136,23 +153,14 @@ export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
       },
       move(delta) {
         const rows = visible();
-        if (!rows.length) return;
-        const i = rows.findIndex((r) => r.name === get().selected);
-        const next = Math.max(0, Math.min(rows.length - 1, (i < 0 ? 0 : i) + delta));
-        get().select(rows[next]!.name);
+        if (rows.length) get().select(keyAfterMove(rows, runtimeKey, get().selected, delta));
       },
-      moveTo(where) {
-        const rows = visible();
-        get().select((where === 'top' ? rows[0] : rows[rows.length - 1])?.name);
-      },
+      moveTo: (where) => get().select(keyAtEdge(visible(), runtimeKey, where)),
       setFilter(filter, editing) {
         set({ filter, filterEditing: editing });
         ensureSelection();
       },
-      cycleSort() {
-        const i = RUNTIME_SORTS.indexOf(get().sort);
-        set({ sort: RUNTIME_SORTS[(i + 1) % RUNTIME_SORTS.length]! });
-      },
+      cycleSort: () => set({ sort: nextInCycle(RUNTIME_SORTS, get().sort) }),
       toggleReverse: () => set((s) => ({ reverse: !s.reverse })),
       async loadDetail(name) {
         try {
@@ -165,57 +173,32 @@ export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
       async verify(name) {
         const n = target(name);
         if (!n || busy()) return;
-        set({ task: { kind: 'verify', name: n, progress: 'starting…' } });
-        try {
+        await runTask('verify', n, 'starting…', async (progress) => {
           const r = await deps.ops.verifyRuntime(deps.root, n, (done, total) =>
-            set({ task: { kind: 'verify', name: n, progress: `hashing ${Math.floor((done / Math.max(total, 1)) * 100)}%`, fraction: done / Math.max(total, 1) } }),
+            progress(`hashing ${Math.floor((done / Math.max(total, 1)) * 100)}%`, done / Math.max(total, 1)),
           );
-          const details = [
-            ...r.modified.map((m) => `modified ${m.path}: ${m.what}`),
-            ...r.added.map((a) => `added ${a}`),
-            ...r.missing.map((m) => `missing ${m}`),
-          ];
-          const summary = r.ok
-            ? `intact (${r.checked} entries)`
-            : `NOT intact: ${r.modified.length} modified, ${r.added.length} added, ${r.missing.length} missing`;
+          const { findings: details, summary } = describeVerify(r);
           set((s) => ({ verified: { ...s.verified, [n]: { ok: r.ok, summary, details, at: Date.now() } } }));
           ui.getState().say(`verify ${n}: ${summary}`, r.ok ? 'ok' : 'error');
-        } catch (err) {
-          ui.getState().say(`verify ${n}: ${describeError(err)}`, 'error');
-        } finally {
-          set({ task: undefined });
-        }
+        });
       },
       async check(name) {
         const n = target(name);
         if (!n || busy()) return;
-        set({ task: { kind: 'check', name: n, progress: 'reading the tree…' } });
-        try {
-          const r = await deps.ops.checkRuntime(deps.root, n, (files) => set({ task: { kind: 'check', name: n, progress: `${files} files read` } }));
-          const details = r.missing.map((m) => `missing ${m.kind} ${m.need}: needed by ${m.file}`);
-          const summary = r.ok
-            ? `self-contained (${r.files} files, ${r.elfFiles} ELF, ${r.scripts} scripts)`
-            : `NOT self-contained: ${r.missing.length} missing`;
+        await runTask('check', n, 'reading the tree…', async (progress) => {
+          const r = await deps.ops.checkRuntime(deps.root, n, (files) => progress(`${files} files read`));
+          const { findings: details, summary } = describeCheck(r);
           set((s) => ({ checked: { ...s.checked, [n]: { ok: r.ok, summary, details, at: Date.now() } } }));
           ui.getState().say(`check ${n}: ${summary}`, r.ok ? 'ok' : 'error');
-        } catch (err) {
-          ui.getState().say(`check ${n}: ${describeError(err)}`, 'error');
-        } finally {
-          set({ task: undefined });
-        }
+        });
       },
       async remove(name) {
         const n = target(name);
         if (!n || deps.readonly || busy()) return;
-        set({ task: { kind: 'remove', name: n, progress: 'removing…' } });
-        try {
+        await runTask('remove', n, 'removing…', async () => {
           deps.ops.removeRuntime(deps.root, n);
           ui.getState().say(`removed ${n}`, 'ok');
-        } catch (err) {
-          ui.getState().say(`remove ${n}: ${describeError(err)}`, 'error');
-        } finally {
-          set({ task: undefined });
-        }
+        });
         await get().load();
       },
       startInstall: () => set({ installEditing: true, installSource: '' }),
@@ -225,17 +208,9 @@ export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
         const src = (source ?? get().installSource).trim();
         set({ installEditing: false });
         if (!src || deps.readonly || busy()) return;
-        set({ task: { kind: 'install', name: src, progress: 'starting…' } });
-        try {
-          const text = await deps.ops.installRuntime(deps.root, src, false, (e) =>
-            set({ task: { kind: 'install', name: src, progress: e.text, ...(e.fraction !== undefined ? { fraction: e.fraction } : {}) } }),
-          );
-          ui.getState().say(text, 'ok');
-        } catch (err) {
-          ui.getState().say(`install ${src}: ${describeError(err)}`, 'error');
-        } finally {
-          set({ task: undefined });
-        }
+        await runTask('install', src, 'starting…', async (progress) => {
+          ui.getState().say(await deps.ops.installRuntime(deps.root, src, false, (e) => progress(e.text, e.fraction)), 'ok');
+        });
         await get().load();
       },
     };

@@ -1,11 +1,10 @@
 import { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { printJson, storeRoot } from '../context.js';
 import { formatTable } from '../../util/format.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { runtimeNameProblem } from '../../runtimes/names.js';
-import { runtimeFiles, storeLayout } from '../../runtimes/paths.js';
+import { storeLayout } from '../../runtimes/paths.js';
 
 // `rnx runtime build`, `rnx runtime recipes`, `rnx runtime check`. Implementations load on use.
 
@@ -77,29 +76,21 @@ export function registerBuildCommands(runtime: Command): void {
     .option('--json', 'print JSON')
     .action(async (target: string, opts: { json?: boolean }, cmd: Command) => {
       const { checkTree } = await import('../../runtimes/check/check.js');
-      const { tree, env } = await resolveCheckTarget(target, storeRoot(cmd));
-      const report = await checkTree(tree, {
-        ...(env.PATH ? { path: env.PATH } : {}),
-        ...(env.LD_LIBRARY_PATH ? { libraryPath: env.LD_LIBRARY_PATH } : {}),
-      });
+      const { checkTarget } = await import('../../runtimes/check/target.js');
+      const { tree, env } = await checkTarget(resolveCheckDir(target, storeRoot(cmd)));
+      const report = await checkTree(tree, { env });
       if (opts.json) printJson(report);
       else {
-        const out: string[] = [];
-        for (const m of report.missing) {
-          const what =
-            m.kind === 'library' ? 'missing library' : m.kind === 'interpreter' ? 'missing ELF interpreter' : m.kind === 'script-interpreter' ? 'missing #! interpreter' : 'unreadable';
-          out.push(`${what} ${m.need}: needed by ${m.file}${m.detail && m.kind !== 'library' ? ` (${m.detail})` : ''}`);
-        }
-        const preloaded = report.preloaded ? `, ${report.preloaded} library dependencies found only by SONAME` : '';
-        const stats = `${report.files} files, ${report.elfFiles} ELF, ${report.scripts} scripts${preloaded}, ${(report.elapsedMs / 1000).toFixed(1)}s`;
-        out.push(report.ok ? `${target}: self-contained (${stats})` : `${target}: NOT self-contained: ${report.missing.length} missing (${stats})`);
-        process.stdout.write(out.join('\n') + '\n');
+        const { describeCheck } = await import('../../runtimes/check/describe.js');
+        const { findings, summary } = describeCheck(report);
+        process.stdout.write([...findings, `${target}: ${summary}`].join('\n') + '\n');
       }
       if (!report.ok) process.exitCode = ExitCode.Integrity;
     });
 }
 
-async function resolveCheckTarget(target: string, root: string): Promise<{ tree: string; env: Record<string, string> }> {
+/** The directory `target` names: an installed runtime's, or a path. */
+function resolveCheckDir(target: string, root: string): string {
   let dir: string | undefined;
   if (target.includes('/') || target === '.' || target === '..') dir = target;
   else if (!runtimeNameProblem(target) && existsSync(storeLayout.runtimeDir(root, target))) dir = storeLayout.runtimeDir(root, target);
@@ -107,17 +98,5 @@ async function resolveCheckTarget(target: string, root: string): Promise<{ tree:
   if (!dir || !existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UserError(`${target}: no installed runtime or directory of that name`, ExitCode.NotFound);
   }
-  const specFile = join(dir, runtimeFiles.spec);
-  if (existsSync(join(dir, runtimeFiles.tree)) && existsSync(specFile)) {
-    const { parseRuntimeSpec } = await import('../../runtimes/spec.js');
-    const { readFile } = await import('node:fs/promises');
-    let env: Record<string, string> = {};
-    try {
-      env = parseRuntimeSpec(await readFile(specFile, 'utf8'), specFile).spec.environment;
-    } catch {
-      env = {};
-    }
-    return { tree: join(dir, runtimeFiles.tree), env };
-  }
-  return { tree: dir, env: {} };
+  return dir;
 }

@@ -109,7 +109,7 @@ export function registerRuntimeCommands(program: Command): Command {
     .argument('<name>', 'runtime name')
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
-      const { verifyRuntime } = await import('../../runtimes/verify.js');
+      const { describeVerify, verifyRuntime } = await import('../../runtimes/verify.js');
       const progress = createProgress();
       const report = await verifyRuntime(storeRoot(cmd), name, (done, total) =>
         progress.update(() => `verifying ${name}: ${formatBytes(done)} of ${formatBytes(total)}`),
@@ -117,16 +117,8 @@ export function registerRuntimeCommands(program: Command): Command {
       progress.done();
       if (opts.json) printJson(report);
       else {
-        const lines: string[] = [];
-        for (const m of report.modified) lines.push(`modified  ${m.path}: ${m.what}`);
-        for (const a of report.added) lines.push(`added     ${a}`);
-        for (const m of report.missing) lines.push(`missing   ${m}`);
-        lines.push(
-          report.ok
-            ? `${name}: intact (${report.checked} entries checked)`
-            : `${name}: NOT intact: ${report.modified.length} modified, ${report.added.length} added, ${report.missing.length} missing`,
-        );
-        process.stdout.write(lines.join('\n') + '\n');
+        const { findings, summary } = describeVerify(report);
+        process.stdout.write([...findings, `${name}: ${summary}`].join('\n') + '\n');
       }
       if (!report.ok) process.exitCode = ExitCode.Integrity;
     });

@@ -20,6 +20,7 @@ import { installRuntime } from '../install.js';
 import { readManifest, writeManifest } from '../manifest.js';
 import { trashName } from '../staging.js';
 import { checkTree, type Miss } from '../check/check.js';
+import { describeMiss } from '../check/describe.js';
 import { aptCacheDir, ensureBase } from './base.js';
 import { aptGet, buildEnv, prepareTree, runInTree, unprepareTree } from './chroot.js';
 import { BuildLog, CommandFailed } from './log.js';
@@ -152,7 +153,7 @@ function timestamp(): string {
 }
 
 function summarizeMisses(misses: Miss[], max = 20): string[] {
-  const lines = misses.slice(0, max).map((m) => `${m.file}: ${m.kind === 'library' ? 'needs library' : m.kind === 'interpreter' ? 'needs ELF interpreter' : m.kind === 'script-interpreter' ? 'needs #! interpreter' : 'unreadable'} ${m.need}${m.detail && m.kind !== 'library' ? ` (${m.detail})` : ''}`);
+  const lines = misses.slice(0, max).map(describeMiss);
   if (misses.length > max) lines.push(`… and ${misses.length - max} more`);
   return lines;
 }
@@ -276,10 +277,7 @@ export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<
     await phase(
       'check',
       async () => {
-        const report = await checkTree(tree, {
-          ...(recipe.environment.PATH ? { path: recipe.environment.PATH } : {}),
-          ...(recipe.environment.LD_LIBRARY_PATH ? { libraryPath: recipe.environment.LD_LIBRARY_PATH } : {}),
-        });
+        const report = await checkTree(tree, { env: recipe.environment });
         const lines = summarizeMisses(report.missing, 1000);
         for (const l of lines) log.note(`check: ${l}`);
         if (!report.ok) {

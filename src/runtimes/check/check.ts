@@ -30,10 +30,11 @@ export interface CheckReport {
 }
 
 export interface CheckOptions {
-  /** PATH inside the runtime, used for `#!/usr/bin/env PROG` (default: Debian's standard PATH). */
-  path?: string;
-  /** LD_LIBRARY_PATH set by the runtime's environment, searched like ld.so does. */
-  libraryPath?: string;
+  /**
+   * The environment the runtime's jobs get: its PATH is used for `#!/usr/bin/env PROG` (default: Debian's
+   * standard PATH) and its LD_LIBRARY_PATH is searched like ld.so does.
+   */
+  env?: Readonly<Record<string, string>>;
   onProgress?: (files: number) => void;
 }
 
@@ -116,7 +117,7 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
 
   // 3. Library search paths from the tree's own ld.so.conf.
   const confDirs = await fs.ldSoConf('/etc/ld.so.conf');
-  const libraryPath = (opts.libraryPath ?? '').split(':').filter((d) => d.startsWith('/'));
+  const libraryPath = (opts.env?.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d.startsWith('/'));
   const found = new Map<string, boolean>();
   // Libraries by SONAME (or file name), for dependencies that ld.so satisfies with an object already loaded.
   const bySoname = new Map<string, ElfInfo[]>();
@@ -184,7 +185,7 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
     }
   }
 
-  const searchPath = (opts.path ?? DEFAULT_PATH).split(':').filter((d) => d.startsWith('/'));
+  const searchPath = (opts.env?.PATH || DEFAULT_PATH).split(':').filter((d) => d.startsWith('/'));
   for (const s of scripts.sort((a, b) => (a.path < b.path ? -1 : 1))) {
     if (!s.interp.startsWith('/')) {
       missing.push({ file: s.path, kind: 'script-interpreter', need: s.interp, detail: 'not an absolute path' });
