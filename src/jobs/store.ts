@@ -60,11 +60,11 @@ export class JobStore {
   read(id: string, launcherExit?: Observed['launcherExit']): JobRecord {
     const record = this.readRaw(id);
     if (FINAL_STATES.has(record.state)) return record;
-    // Liveness first, events second: the launcher writes its exited event before it exits, so a launcher
-    // seen dead here has left every event it will ever write by the time they are read.
-    const startedPid = readEvents(this.file(id, 'events')).started?.pid;
-    const alive = jobProcessAlive(record.id, [record.launcherPid, startedPid, registeredLauncherPid(record.id)]);
-    const events = readEvents(this.file(id, 'events'));
+    let events = readEvents(this.file(id, 'events'));
+    const alive = jobProcessAlive(record.id, [record.launcherPid, events.started?.pid, registeredLauncherPid(record.id)]);
+    // The launcher writes its exited event before it exits: one seen dead may have written it after the
+    // events were read, so read them again before concluding it died without reporting.
+    if (!alive && !events.exited) events = readEvents(this.file(id, 'events'));
     const next = reconcile(record, {
       events,
       alive,
