@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import { editLine } from '../src/state/line-edit.js';
 import type { KeyLike } from '../src/tui/keybindings.js';
 import { fit, wrapRows } from '../src/tui/text.js';
-import { useApp, useViewInput, type Handlers } from './AppContext.js';
+import { useApp, useViewInput } from './AppContext.js';
 import type { ViewProps } from './RuntimesView.js';
 
 /** A text file of a runtime, scrollable, with wrap and search. */

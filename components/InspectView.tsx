@@ -6,7 +6,7 @@ import type { KeyLike } from '../src/tui/keybindings.js';
 import { fileKind, resolveInTree } from '../src/state/tree-model.js';
 import { formatBytes } from '../src/util/format.js';
 import { fit } from '../src/tui/text.js';
-import { useApp, useViewInput, type Handlers } from './AppContext.js';
+import { useApp, useViewInput } from './AppContext.js';
 import { FileViewer } from './FileViewer.js';
 import type { ViewProps } from './RuntimesView.js';
 

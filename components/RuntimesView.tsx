@@ -5,7 +5,7 @@ import type { KeyLike } from '../src/tui/keybindings.js';
 import type { RuntimeInfo } from '../src/runtimes/store.js';
 import { formatBytes } from '../src/util/format.js';
 import { fit } from '../src/tui/text.js';
-import { useApp, useViewInput, type Handlers } from './AppContext.js';
+import { useApp, useViewInput } from './AppContext.js';
 import { RuntimeDetail } from './RuntimeDetail.js';
 
 export interface ViewProps {
@@ -32,7 +32,6 @@ export function RuntimesView({ width, height, active }: ViewProps) {
   const loaded = useStore(rt, (s) => s.loaded);
   const error = useStore(rt, (s) => s.error);
   const info = useStore(rt, (s) => (s.selected ? s.details[s.selected] : undefined));
-  const editing = filterEditing || installEditing;
 
   const onEdit = (input: string, key: KeyLike) => {
       const s = rt.getState();

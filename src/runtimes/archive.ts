@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { join, posix } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { UserError } from '../util/errors.js';
-import { printable } from './names.js';
+import { printable } from '../util/printable.js';
 import type { ManifestEntry } from './manifest.js';
 import { runtimeFiles } from './paths.js';
 import { cleanMode } from './tree.js';

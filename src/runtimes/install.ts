@@ -9,7 +9,7 @@ import { parseRuntimeSpec, renderLaunchSpec, type RuntimeSpec } from './spec.js'
 import { cleanStaleStaging, ensureRuntimesDir, newStagingDir, trashName } from './staging.js';
 import { copyDirModesSync, copyTreeSync, ensureMountPoint, normalizeModes, scanTree } from './tree.js';
 import { requireRoot } from './privileges.js';
-import { printable } from './names.js';
+import { printable } from '../util/printable.js';
 
 export interface InstallProgress {
   phase: 'extract' | 'copy' | 'hash' | 'finalize';

@@ -1,3 +1,5 @@
+import { printable } from '../util/printable.js';
+
 const NAME_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Returns an error message when `name` is not a valid runtime name, else undefined. */
@@ -6,11 +8,6 @@ export function runtimeNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'runtime name is empty';
   if (name.length > 64) return `runtime name is longer than 64 characters: ${name.slice(0, 20)}…`;
   return `invalid runtime name "${printable(name)}": use 1-64 of a-z 0-9 . _ - starting with a letter or digit`;
-}
-
-/** Escapes control characters so hostile names cannot drive the terminal. */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 const SCRATCH_RE = /^rnx-build-(\d+)-/;

@@ -1,6 +1,7 @@
 import type { Node } from 'yaml';
 import { YamlFile } from '../util/yaml-doc.js';
-import { runtimeNameProblem, printable } from './names.js';
+import { printable } from '../util/printable.js';
+import { runtimeNameProblem } from './names.js';
 import { cleanAbsolutePath, cleanRelativePath } from './paths.js';
 
 export interface RuntimeMount {

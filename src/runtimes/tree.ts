@@ -4,7 +4,7 @@ import { chmodSync, closeSync, constants, copyFileSync, lstatSync, mkdirSync, op
 import { chmod } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { UserError } from '../util/errors.js';
-import { printable } from './names.js';
+import { printable } from '../util/printable.js';
 import type { EntryType, ManifestEntry } from './manifest.js';
 
 /** Installed trees are never writable by group or others. */

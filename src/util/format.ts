@@ -1,4 +1,5 @@
 import prettyBytes from 'pretty-bytes';
+import { printable } from './printable.js';
 
 export function formatBytes(n: number): string {
   return prettyBytes(n, { binary: true, maximumFractionDigits: 1 });
@@ -32,7 +33,7 @@ export function formatCommand(argv: readonly string[]): string {
 }
 
 function quoteArg(arg: string): string {
-  const shown = arg.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  const shown = printable(arg.replace(/\n/g, '\\n').replace(/\t/g, '\\t'));
   if (shown !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(shown)) return shown;
   return `'${shown.replace(/'/g, `'\\''`)}'`;
 }

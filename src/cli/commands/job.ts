@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { storeRoot } from '../context.js';
 import { RUN_OPTIONS } from '../run-options.js';
 
 

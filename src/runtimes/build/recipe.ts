@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { isScalar, type Node } from 'yaml';
 import { YamlFile } from '../../util/yaml-doc.js';
 import { ExitCode, UserError } from '../../util/errors.js';
-import { runtimeNameProblem, printable } from '../names.js';
+import { printable } from '../../util/printable.js';
+import { runtimeNameProblem } from '../names.js';
 import { cleanAbsolutePath } from '../paths.js';
 import { absPath, oneLine, runtimeName } from '../spec.js';
 
