@@ -1,9 +1,8 @@
 import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
-import { FINAL_STATES } from '../src/jobs/types.js';
+import { FINAL_STATES, jobDurationMs } from '../src/jobs/types.js';
 import { editLine } from '../src/state/line-edit.js';
 import type { KeyLike } from '../src/tui/keybindings.js';
-import { jobDurationMs } from '../src/state/jobs-store.js';
 import { valuesFromJob } from '../src/state/launch-store.js';
 import { stateColor } from '../src/tui/theme.js';
 import { fit, formatDuration } from '../src/tui/text.js';

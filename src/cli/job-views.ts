@@ -5,18 +5,12 @@ import { followFile, writeToFd } from '../jobs/follow.js';
 import { parseDuration } from '../jobs/limits.js';
 import { stopJob } from '../jobs/stop.js';
 import { JobStore } from '../jobs/store.js';
-import { FINAL_STATES, type JobRecord } from '../jobs/types.js';
+import { FINAL_STATES, jobDurationMs, type JobRecord } from '../jobs/types.js';
 import { readUsage, UsageSampler, type UsageReading, type UsageSample } from '../metrics/cgroup-usage.js';
 import { checkLauncher } from '../launcher/locate.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { formatBytes, formatCommand, formatDate, formatTable } from '../util/format.js';
 import { printJson } from './context.js';
-
-export function jobDuration(r: JobRecord, now = Date.now()): number {
-  const start = Date.parse(r.startedAt ?? r.createdAt);
-  const end = r.endedAt ? Date.parse(r.endedAt) : now;
-  return Math.max(0, end - start);
-}
 
 export function exitText(r: JobRecord): string {
   if (r.state === 'running') return '-';
@@ -38,7 +32,7 @@ export function listJobsCommand(opts: { all?: boolean; json?: boolean }): void {
     j.state,
     exitText(j),
     formatDate(j.startedAt ?? j.createdAt),
-    prettyMs(jobDuration(j), { secondsDecimalDigits: 0 }),
+    prettyMs(jobDurationMs(j) ?? 0, { secondsDecimalDigits: 0 }),
     formatCommand(j.command).slice(0, 40),
   ]);
   process.stdout.write(formatTable(['ID', 'NAME', 'RUNTIME', 'STATE', 'EXIT', 'STARTED', 'DURATION', 'COMMAND'], rows));
@@ -57,7 +51,7 @@ export function statusCommand(ref: string, opts: { json?: boolean }): void {
     `user:      ${r.user} (uid ${r.uid})`,
     `started:   ${r.startedAt ?? r.createdAt}`,
     `ended:     ${r.endedAt ?? '-'}`,
-    `duration:  ${prettyMs(jobDuration(r))}`,
+    `duration:  ${prettyMs(jobDurationMs(r) ?? 0)}`,
     `limits:    memory ${lim.memory ? formatBytes(lim.memory) : 'default'}, cpu ${lim.cpu ? `${lim.cpu}%` : 'default'}, pids ${lim.pids ?? 'default'}, cores ${lim.cores ?? 'all'}, network ${lim.network}, timeout ${lim.timeout ? `${lim.timeout}s` : 'none'}`,
   ];
   if (r.workdir) lines.push(`workdir:   ${r.workdir}`);

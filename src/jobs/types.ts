@@ -54,3 +54,11 @@ export interface JobRecord {
   error?: string;
   stopRequested?: boolean;
 }
+
+/** How long the job has run (until now) or ran; undefined when its record has no usable start time. */
+export function jobDurationMs(j: JobRecord, now = Date.now()): number | undefined {
+  const start = Date.parse(j.startedAt ?? j.createdAt);
+  if (Number.isNaN(start)) return undefined;
+  const end = j.endedAt ? Date.parse(j.endedAt) : now;
+  return Math.max(0, end - start);
+}

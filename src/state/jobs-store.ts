@@ -3,7 +3,7 @@
 import { createStore } from 'zustand/vanilla';
 import { formatCommand } from '../util/format.js';
 import { keyAfterMove, keyAtEdge, nextInCycle } from './list-nav.js';
-import { FINAL_STATES, type JobRecord } from '../jobs/types.js';
+import { FINAL_STATES, jobDurationMs, type JobRecord } from '../jobs/types.js';
 import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
 import type { UiStore } from './ui-store.js';
@@ -39,13 +39,6 @@ export interface JobsState {
 }
 
 export type JobsStore = ReturnType<typeof createJobsStore>;
-
-export function jobDurationMs(j: JobRecord, now = Date.now()): number | undefined {
-  const start = Date.parse(j.startedAt ?? j.createdAt);
-  if (Number.isNaN(start)) return undefined;
-  const end = j.endedAt ? Date.parse(j.endedAt) : now;
-  return Math.max(0, end - start);
-}
 
 const STATE_ORDER = ['running', 'failed', 'oom', 'killed', 'timed-out', 'stopped', 'exited'];
 
