@@ -2,7 +2,7 @@
 // selection, and the stop / remove actions.
 import { createStore } from 'zustand/vanilla';
 import { formatCommand } from '../util/format.js';
-import { keyAfterMove, keyAtEdge, nextInCycle } from './list-nav.js';
+import { keyAfterMove, keyAtEdge, memoRows, nextInCycle } from './list-nav.js';
 import { FINAL_STATES, jobDurationMs, type JobRecord } from '../jobs/types.js';
 import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
@@ -65,17 +65,16 @@ const jobKey = (j: JobRecord): string => j.id;
 
 export function createJobsStore(deps: AppDeps, ui: UiStore) {
   return createStore<JobsState>()((set, get) => {
-    let cache: { key: unknown[]; rows: JobRecord[] } | undefined;
-    const visible = () => {
-      const { jobs, filter, sort, reverse } = get();
-      const key = [jobs, filter, sort, reverse];
-      if (cache && cache.key.every((k, i) => k === key[i])) return cache.rows;
-      const rows = jobs.filter((j) => jobMatches(j, filter));
-      if (sort !== 'created') rows.sort((a, b) => compare(sort, a, b));
-      if (reverse) rows.reverse();
-      cache = { key, rows };
-      return rows;
-    };
+    const visible = memoRows(
+      () => [get().jobs, get().filter, get().sort, get().reverse],
+      () => {
+        const { jobs, filter, sort, reverse } = get();
+        const rows = jobs.filter((j) => jobMatches(j, filter));
+        if (sort !== 'created') rows.sort((a, b) => compare(sort, a, b));
+        if (reverse) rows.reverse();
+        return rows;
+      },
+    );
     const ensureSelection = () => {
       const rows = visible();
       if (!rows.find((j) => j.id === get().selected)) set({ selected: rows[0]?.id });

@@ -6,7 +6,7 @@ import { describeCheck } from '../runtimes/check/describe.js';
 import { describeVerify } from '../runtimes/verify.js';
 import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
-import { keyAfterMove, keyAtEdge, nextInCycle } from './list-nav.js';
+import { keyAfterMove, keyAtEdge, memoRows, nextInCycle } from './list-nav.js';
 import type { UiStore } from './ui-store.js';
 
 export type RuntimeSort = 'name' | 'size' | 'version' | 'language' | 'installed';
@@ -81,19 +81,18 @@ const runtimeKey = (r: RuntimeSummary): string => r.name;
 
 export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
   const store = createStore<RuntimesState>()((set, get) => {
-    let visibleCache: { key: unknown[]; rows: RuntimeSummary[] } | undefined;
-    const visible = (): RuntimeSummary[] => {
-      const { all, filter, sort, reverse } = get();
-      const key = [all, filter, sort, reverse];
-      if (visibleCache && visibleCache.key.every((k, i) => k === key[i])) return visibleCache.rows;
-      const f = filter.toLowerCase();
-      const rows = all
-        .filter((r) => !f || r.name.toLowerCase().includes(f) || (r.language ?? '').toLowerCase().includes(f))
-        .sort((a, b) => compare(sort, a, b) || a.name.localeCompare(b.name));
-      if (reverse) rows.reverse();
-      visibleCache = { key, rows };
-      return rows;
-    };
+    const visible = memoRows(
+      () => [get().all, get().filter, get().sort, get().reverse],
+      () => {
+        const { all, filter, sort, reverse } = get();
+        const f = filter.toLowerCase();
+        const rows = all
+          .filter((r) => !f || r.name.toLowerCase().includes(f) || (r.language ?? '').toLowerCase().includes(f))
+          .sort((a, b) => compare(sort, a, b) || a.name.localeCompare(b.name));
+        if (reverse) rows.reverse();
+        return rows;
+      },
+    );
     const ensureSelection = () => {
       const rows = visible();
       const { selected } = get();
