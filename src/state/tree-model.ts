@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
+import { resolveInTreePath } from '../runtimes/in-tree-path.js';
 import type { EntryType, ManifestEntry } from '../runtimes/manifest.js';
 import { sanitizeLine } from './output-tail.js';
 
@@ -102,36 +103,13 @@ export function flatten(tree: Tree, expanded: ReadonlySet<string>): Row[] {
 
 export type Resolution = { ok: true; path: string; node: TreeNode } | { ok: false; reason: string };
 
-const MAX_LINKS = 40;
-
 /** Resolves `path` (relative or absolute, in-tree) following symlinks inside the tree only. */
 export function resolveInTree(tree: Tree, path: string): Resolution {
-  let pending = path.split('/').filter((c) => c !== '' && c !== '.');
-  const cur: string[] = [];
-  let links = 0;
-  while (pending.length) {
-    const comp = pending.shift()!;
-    if (comp === '.') continue;
-    if (comp === '..') {
-      cur.pop();
-      continue;
-    }
-    const candidate = [...cur, comp].join('/');
-    const node = tree.byPath.get(candidate);
-    if (!node) return { ok: false, reason: `dangling: /${candidate} does not exist in the runtime` };
-    if (node.type === 'symlink') {
-      if (++links > MAX_LINKS) return { ok: false, reason: 'too many levels of symbolic links' };
-      const target = node.target ?? '';
-      const parts = target.split('/').filter((c) => c !== '' && c !== '.');
-      if (target.startsWith('/')) cur.length = 0;
-      pending = [...parts, ...pending];
-      continue;
-    }
-    if (pending.length && node.type !== 'dir') return { ok: false, reason: `/${candidate} is not a directory` };
-    cur.push(comp);
-  }
-  const final = cur.join('/');
-  return { ok: true, path: `/${final}`, node: tree.byPath.get(final)! };
+  const r = resolveInTreePath(path, (abs) => {
+    const node = tree.byPath.get(abs.slice(1));
+    return node && { isDir: node.type === 'dir', symlinkTarget: node.type === 'symlink' ? (node.target ?? '') : undefined };
+  });
+  return r.ok ? { ok: true, path: r.path, node: tree.byPath.get(r.path.slice(1))! } : r;
 }
 
 /** Ancestors of a relative path, nearest last ('a/b/c' -> ['a', 'a/b']). */

@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { resolveInTreePath } from '../in-tree-path.js';
 import { isElf, machineName, multiarchTriplet, readElf, type ElfInfo } from './elf.js';
 
 export type MissKind = 'interpreter' | 'library' | 'script-interpreter' | 'unreadable';
@@ -44,7 +45,6 @@ type Node =
   | { kind: 'symlink'; target: string }
   | { kind: 'other' };
 
-const MAX_LINKS = 40;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Checks that the tree at `tree` is self-contained. Reads only file headers and dynamic sections. */
@@ -273,29 +273,11 @@ class TreeImage {
    * path, or undefined when a component does not exist or the links loop.
    */
   resolve(path: string): string | undefined {
-    let links = 0;
-    let todo = path.split('/').filter(Boolean);
-    const done: string[] = [];
-    while (todo.length) {
-      const part = todo.shift()!;
-      if (part === '.') continue;
-      if (part === '..') {
-        done.pop();
-        continue;
-      }
-      const node = this.get('/' + [...done, part].join('/'));
-      if (!node) return undefined;
-      if (node.kind === 'symlink') {
-        if (++links > MAX_LINKS) return undefined;
-        const target = node.target.split('/').filter(Boolean);
-        if (node.target.startsWith('/')) done.length = 0;
-        todo = [...target, ...todo];
-        continue;
-      }
-      if (todo.length && node.kind !== 'dir') return undefined;
-      done.push(part);
-    }
-    return '/' + done.join('/');
+    const r = resolveInTreePath(path, (abs) => {
+      const node = this.get(abs);
+      return node && { isDir: node.kind === 'dir', symlinkTarget: node.kind === 'symlink' ? node.target : undefined };
+    });
+    return r.ok ? r.path : undefined;
   }
 
   /** Directories listed by ld.so.conf (following `include` globs), in order. Reads the tree's own files. */
