@@ -40,7 +40,8 @@ describe.skipIf(!ready)('rnx terminal app (tmux, real launcher)', () => {
   beforeAll(() => {
     installBusyboxRuntime(RUNTIME);
     state = tempStateDir();
-    const env = `RNX_ROOT=/opt/rnx RNX_STATE_DIR=${state} LANG=C.UTF-8 TERM=xterm-256color`;
+    // CI=true as CI has it: the app must still draw on a real terminal (Ink alone would wait for exit).
+    const env = `RNX_ROOT=/opt/rnx RNX_STATE_DIR=${state} LANG=C.UTF-8 TERM=xterm-256color CI=true`;
     // The shell prints a marker before and the exit status and terminal mode after the app.
     const script = `printf 'BEFORE-APP\\n'; env ${env} ${process.execPath} ${RNX_BIN}; echo "RNX-EXIT=$?"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 600`;
     tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', script);
