@@ -306,13 +306,16 @@ void cg_create(struct cgroup *cg, const char *job_id, const struct cg_limits *l)
     else create_v1(cg, l);
 }
 
-int cg_attach(const struct cgroup *cg, pid_t pid)
+/* Called by the job's first process, still single-threaded, before anything of the job runs. On v1 it writes
+ * "0" (itself) to each controller's `tasks`: moving the calling thread alone skips the kernel's global
+ * threadgroup lock, whose write side waits for an RCU grace period (5-25 ms on an idle host, for each job),
+ * where writing a pid to cgroup.procs takes it. A single-threaded process is wholly moved by moving its thread,
+ * and everything it forks later is born inside. v2 has no such file for domain cgroups: cgroup.procs. */
+int cg_join_self(const struct cgroup *cg)
 {
-    char buf[32];
-    snprintf(buf, sizeof buf, "%d", (int)pid);
     for (int i = 0; i < CG_NCTL; i++) {
         if (!cg->ctl[i].used || cg->ctl[i].alias >= 0) continue;
-        if (cg_write(cg->ctl[i].path, "cgroup.procs", buf) < 0) return -1;
+        if (cg_write(cg->ctl[i].path, cg->v2 ? "cgroup.procs" : "tasks", "0") < 0) return -1;
         if (cg->v2) break;
     }
     return 0;

@@ -116,7 +116,7 @@ struct cg_stats { uint64_t cpu_usec, peak_memory, oom_kills; };
 extern const char *const cg_names[CG_NCTL];
 int cg_detect_v2(void);
 void cg_create(struct cgroup *cg, const char *job_id, const struct cg_limits *l);
-int cg_attach(const struct cgroup *cg, pid_t pid);    /* 0, or -1 with errno */
+int cg_join_self(const struct cgroup *cg);    /* the calling process joins the job's cgroups: 0, or -1 with errno */
 void cg_stats(const struct cgroup *cg, struct cg_stats *st);
 void cg_signal_all(const struct cgroup *cg, int sig);
 struct cg_dirs { int v2, procs, freezer; };     /* directory fds (-1: absent); freezer may equal procs */

@@ -401,6 +401,8 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 {
     g_fail_hook = NULL;
     g_report_fd = c->err_w;
+    /* into the job's cgroups first, so that its limits hold for everything PID 1 does and starts */
+    if (cg_join_self(&g_cg) < 0) fail_errno("cannot put the job into its cgroup");
     int keep[] = { c->sync_r, c->err_w, c->res_w, c->life_r, c->isolated_fd, c->runtime_fd, c->workdir_fd };
     close_all_except(keep, sizeof keep / sizeof keep[0]);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) _exit(EXIT_REFUSED);
@@ -417,8 +419,7 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     close(c->isolated_fd);
     close(c->runtime_fd);
     if (c->workdir_fd >= 0) close(c->workdir_fd);
-    /* the filesystem is built while the supervisor moves us into the job's cgroup (a slow operation on
-     * cgroup v1); nothing of the job runs before it is done (EOF: the supervisor died) */
+    /* nothing of the job runs before the supervisor is ready for it (EOF: the supervisor died) */
     char go;
     if (read(c->sync_r, &go, 1) != 1) _exit(EXIT_REFUSED);
     close(c->sync_r);
@@ -544,13 +545,12 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
     close(runtime_fd);
     if (workdir_fd >= 0) close(workdir_fd);
 
-    /* the job joins its cgroup before anything of it runs; if that fails because PID 1 already failed
-     * its own setup, its message (read below) is the one to report */
-    int attach_err = 0;
-    if (cg_attach(&g_cg, pid) < 0) attach_err = errno;
-    else if (write_all(syncp[1], "g", 1) < 0) attach_err = errno;
+    /* PID 1 joined the job's cgroups itself; if it failed at that or at its setup, its message (read below)
+     * is the one to report */
+    int go_err = 0;
+    if (write_all(syncp[1], "g", 1) < 0) go_err = errno;
     close(syncp[1]);
-    if (attach_err) kill(pid, SIGKILL);
+    if (go_err) kill(pid, SIGKILL);
 
     /* setup errors from PID 1 / the command process; EOF = the command has been exec'd */
     char msg[1100];
@@ -568,9 +568,9 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
         const char *m = strncmp(msg, "rnx-launch: ", 12) == 0 ? msg + 12 : msg;
         fail("%s", m);
     }
-    if (attach_err) {
-        errno = attach_err;
-        fail_errno("cannot put the job into its cgroup");
+    if (go_err) {
+        errno = go_err;
+        fail_errno("cannot start the job");
     }
 
     emit_started(o.status_fd, g_job_id, pid, &g_cg);

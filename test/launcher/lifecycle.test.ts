@@ -8,7 +8,7 @@ import { parseEventLine } from '../../src/launcher/events.js';
 
 // fixed job ids, made unique to this run (other runs of these tests may share the machine)
 const id = (name: string) => `${name}-${process.pid}`;
-const OWN_IDS = ['evt-test', 'killed-launcher', 'killed-launcher2', 'caller-dies', 'kill-test', 'detach-test'].map(id);
+const OWN_IDS = ['evt-test', 'cg-member', 'killed-launcher', 'killed-launcher2', 'caller-dies', 'kill-test', 'detach-test'].map(id);
 
 /** registry entries and cgroups of this file's own job ids that are still there */
 function leftovers(): string[] {
@@ -70,6 +70,21 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
     expect(x.wall_usec).toBeGreaterThan(0);
     expect(x.peak_memory).toBeGreaterThan(0);
     expect(() => parseEventLine(JSON.stringify(x))).not.toThrow();
+  });
+
+  it('the command, and what it starts, are in every cgroup of the job (PID 1 joined them itself)', async () => {
+    const r = await sh('cat /proc/self/cgroup; echo --; sh -c "cat /proc/self/cgroup"', ['--job-id', id('cg-member')], { status: true });
+    expect(r.code, r.stderr).toBe(0);
+    const [own, child] = r.stdout.split('--\n');
+    const controllers = Object.keys(r.started!.cgroups);
+    expect(controllers.length).toBeGreaterThan(0);
+    for (const listing of [own!, child!]) {
+      for (const c of controllers) {
+        // v1 lines are "N:memory:/rnx/ID" (co-mounted: "N:cpu,cpuacct:/rnx/ID"); v2 is "0::/rnx/ID"
+        const line = listing.split('\n').find((l) => (c === 'unified' ? l.startsWith('0::') : l.split(':')[1]?.split(',').includes(c)));
+        expect(line, `${c} in\n${listing}`).toMatch(new RegExp(`:/rnx/${id('cg-member')}$`));
+      }
+    }
   });
 
   it('forwards SIGTERM to the command', async () => {
