@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBusyboxRuntime, fmtMs, report, timeCommand } from './lib.js';
 
-const RNX = new URL('../bin/rnx.js', import.meta.url).pathname;
+const RNX = new URL('../bin/rnx.cjs', import.meta.url).pathname;
 const LAUNCHER = '/usr/local/libexec/rnx/rnx-launch';
 const runtime = ensureBusyboxRuntime('rnx-bench-busybox');
 const state = mkdtempSync(join(tmpdir(), 'rnx-bench-state-'));

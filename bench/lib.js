@@ -44,7 +44,7 @@ export function ensureBusyboxRuntime(name) {
       if (!existsSync(join(tree, applet))) symlinkSync('/bin/busybox', join(tree, applet));
     }
     writeFileSync(join(dir, 'rt', 'runtime.yml'), `name: ${name}\nversion: "1"\n`);
-    execFileSync(process.execPath, [new URL('../bin/rnx.js', import.meta.url).pathname, 'runtime', 'install', join(dir, 'rt'), '--force'], {
+    execFileSync(process.execPath, [new URL('../bin/rnx.cjs', import.meta.url).pathname, 'runtime', 'install', join(dir, 'rt'), '--force'], {
       env: { ...process.env, RNX_ROOT: '/opt/rnx' },
       stdio: 'inherit',
     });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fmtMs, report, timeCommand } from './lib.js';
 
-const RNX = new URL('../bin/rnx.js', import.meta.url).pathname;
+const RNX = new URL('../bin/rnx.cjs', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'rnx-bench-store-'));
 const root = join(work, 'store');
 const env = { RNX_ROOT: root };

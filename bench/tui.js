@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBusyboxRuntime, report } from './lib.js';
 
-const RNX = new URL('../bin/rnx.js', import.meta.url).pathname;
+const RNX = new URL('../bin/rnx.cjs', import.meta.url).pathname;
 const SESSION = `rnx-bench-tui-${process.pid}`;
 const runtime = ensureBusyboxRuntime('rnx-bench-busybox');
 const state = mkdtempSync(join(tmpdir(), 'rnx-bench-tui-'));

@@ -4,7 +4,7 @@
 # Needs root, debootstrap and the launcher (sudo rnx setup). Usage: demo/build-all-recipes.sh [NAME...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
-RNX=(node bin/rnx.js)
+RNX=(node bin/rnx.cjs)
 ROOT="${RNX_ROOT:-/opt/rnx}"
 export RNX_ROOT="$ROOT"
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }

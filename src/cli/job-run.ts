@@ -1,8 +1,9 @@
 // `rnx job run`: start a job, stream its output, stop it on Ctrl-C, exit with its status.
-import { accessSync, constants, existsSync, statSync, watch } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkLauncher } from '../launcher/locate.js';
 import { readEvents } from '../jobs/events.js';
+import { FileWaiter } from '../jobs/file-waiter.js';
 import { followFile, writeToFd } from '../jobs/follow.js';
 import { parseCores, parseCpu, parseDuration, parseEnvAssignment, parseMemory, parsePids } from '../jobs/limits.js';
 import { startJob, type StartedJob } from '../jobs/runner.js';
@@ -87,21 +88,11 @@ async function runForeground(store: JobStore, job: StartedJob, launcher: string)
 
 /** Resolves once the launcher reported `started` or exited, whichever comes first. */
 async function waitForStart(eventsFile: string, exited: Promise<unknown>, launcherDone: () => boolean): Promise<void> {
-  let wake: () => void = () => {};
-  const watcher = watch(eventsFile, () => wake());
-  void exited.then(() => wake());
+  const waiter = new FileWaiter(eventsFile, exited);
   try {
-    while (!launcherDone() && !readEvents(eventsFile).started) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 50);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    while (!launcherDone() && !readEvents(eventsFile).started) await waiter.next();
   } finally {
-    watcher.close();
+    waiter.close();
   }
 }
 

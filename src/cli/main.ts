@@ -1,10 +1,12 @@
-import { describeError, ExitCode, UserError } from '../util/errors.js';
+import { ExitCode } from '../util/errors.js';
 import { DEFAULT_ROOT } from './context.js';
+import { reportError } from './report-error.js';
 
-/** Entry point of the `rnx` command. Returns the process exit code. */
+/**
+ * Entry point of the `rnx` command for everything but `job run`, which bin/rnx.cjs hands to fast-path.ts
+ * first (commander then only prints its help). Returns the process exit code.
+ */
 export async function main(argv: string[]): Promise<number> {
-  const fast = await runJobFastPath(argv);
-  if (fast !== undefined) return fast;
   if (wantsApp(argv)) {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       const { printSummary } = await import('./summary.js');
@@ -28,35 +30,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     return reportError(err);
   }
-}
-
-/**
- * `rnx [--root DIR] job run …` skips commander, which costs more to load than a short job takes to run.
- * Returns undefined when commander should handle the words (help, or not `job run`).
- */
-async function runJobFastPath(argv: string[]): Promise<number | undefined> {
-  let i = 0;
-  let root = process.env.RNX_ROOT;
-  while (argv[i] === '--root' || argv[i]?.startsWith('--root=')) {
-    root = argv[i] === '--root' ? argv[i + 1] : argv[i]!.slice('--root='.length);
-    i += argv[i] === '--root' ? 2 : 1;
-  }
-  if (argv[i] !== 'job' || argv[i + 1] !== 'run') return undefined;
-  try {
-    const { parseRunArgs } = await import('./run-options.js');
-    const parsed = parseRunArgs(argv.slice(i + 2));
-    if (!parsed) return undefined;
-    const { runJobCommand } = await import('./job-run.js');
-    return await runJobCommand(root ?? DEFAULT_ROOT, parsed.command, parsed.opts);
-  } catch (err) {
-    return reportError(err);
-  }
-}
-
-function reportError(err: unknown): number {
-  if (!(err instanceof UserError) && process.env.RNX_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
-  process.stderr.write(`rnx: ${describeError(err)}\n`);
-  return err instanceof UserError ? err.exitCode : ExitCode.Failure;
 }
 
 /** `rnx`, `rnx --root DIR` or `rnx --readonly` with no command opens the app. */

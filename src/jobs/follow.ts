@@ -1,5 +1,6 @@
 // Copies a file that another process is still appending to, until told the writer is done.
-import { closeSync, openSync, readSync, watch, writeSync, type FSWatcher } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { FileWaiter } from './file-waiter.js';
 
 export interface FollowOptions {
   /** Start at this byte offset (default 0). */
@@ -22,14 +23,7 @@ const CHUNK = 1 << 20;
 export async function followFile(path: string, opts: FollowOptions): Promise<number> {
   const fd = openSync(path, 'r');
   let pos = opts.from ?? 0;
-  let wake: (() => void) | undefined;
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(path, () => wake?.());
-  } catch {
-    watcher = undefined;
-  }
-  void opts.writerEnded?.then(() => wake?.());
+  const waiter = new FileWaiter(path, opts.writerEnded);
   try {
     // One buffer for the whole copy: a fresh megabyte per read costs a page fault per 4 KiB of output.
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -37,6 +31,7 @@ export async function followFile(path: string, opts: FollowOptions): Promise<num
       const n = readSync(fd, buf, 0, CHUNK, pos);
       if (n > 0) {
         pos += n;
+        waiter.changed();
         await opts.write(buf.subarray(0, n));
         continue;
       }
@@ -49,18 +44,10 @@ export async function followFile(path: string, opts: FollowOptions): Promise<num
         await opts.write(buf.subarray(0, m));
         continue;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, 50);
-        function done() {
-          clearTimeout(timer);
-          wake = undefined;
-          resolve();
-        }
-        wake = done;
-      });
+      await waiter.next();
     }
   } finally {
-    watcher?.close();
+    waiter.close();
     closeSync(fd);
   }
 }

@@ -70,6 +70,8 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
     child.once('error', () => resolve({ code: 125, signal: null }));
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
+  // What is not needed to start the job is done while the launcher sets it up.
+  store.reserveRoom(id);
   record.startedAt = record.createdAt;
   if (child.pid) record.launcherPid = child.pid;
   store.save(record);

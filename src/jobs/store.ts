@@ -1,6 +1,5 @@
 // The job store: one directory per job under the user's state directory.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../util/errors.js';
 import { readEvents } from './events.js';
@@ -22,9 +21,16 @@ export class JobStore {
     return join(this.dir(id), jobFiles[name]);
   }
 
-  /** A new, unused id: 12 hex digits. */
+  /** A new, unused id: 12 hex digits (from /dev/urandom: node:crypto costs a job's start-up several ms to load). */
   newId(): string {
-    return randomBytes(6).toString('hex');
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      const bytes = Buffer.alloc(6);
+      readSync(fd, bytes, 0, 6, null);
+      return bytes.toString('hex');
+    } finally {
+      closeSync(fd);
+    }
   }
 
   create(record: JobRecord): void {
@@ -37,8 +43,11 @@ export class JobStore {
     }
     mkdirSync(this.dir(record.id), { mode: 0o700 });
     this.save(record);
-    // Room kept back so the final record can still be written when the job's output fills the disk.
-    writeFileSync(join(this.dir(record.id), RESERVE_FILE), Buffer.alloc(RESERVE_BYTES), { mode: 0o600 });
+  }
+
+  /** Room kept back so that the final record can still be written when the job's output fills the disk. */
+  reserveRoom(id: string): void {
+    writeFileSync(join(this.dir(id), RESERVE_FILE), Buffer.alloc(RESERVE_BYTES), { mode: 0o600 });
   }
 
   save(record: JobRecord): void {
@@ -74,7 +83,7 @@ export class JobStore {
     });
     if (FINAL_STATES.has(next.state)) {
       if (diskFull(this.dir(id))) next.error = `output may be incomplete: no space left on device under ${this.dir(id)}`;
-      rmSync(join(this.dir(id), RESERVE_FILE), { force: true });
+      unlinkReserve(join(this.dir(id), RESERVE_FILE));
     }
     if (next.state !== record.state || next.jobPid !== record.jobPid) {
       // Another reader may have finalised it already; never overwrite a final state.
@@ -126,6 +135,15 @@ export class JobStore {
 
   remove(id: string): void {
     rmSync(this.dir(id), { recursive: true, force: true });
+  }
+}
+
+/** Gives back the room kept for the final record (unlink: rmSync loads a recursive remover the job path never needs). */
+function unlinkReserve(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already given back
   }
 }
 

@@ -1,7 +1,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const RNX_BIN = fileURLToPath(new URL('../../bin/rnx.js', import.meta.url));
+export const RNX_BIN = fileURLToPath(new URL('../../bin/rnx.cjs', import.meta.url));
 
 export interface RunResult {
   code: number;

@@ -11,7 +11,7 @@ export function registerJobCommands(program: Command): Command {
     .argument('<command...>', 'command and its arguments')
     .passThroughOptions()
     .action(() => {
-      // main.ts parses and runs `job run` itself (see run-options.ts); commander only prints its help.
+      // bin/rnx.cjs runs `job run` through fast-path.ts (see run-options.ts); commander only prints its help.
       throw new Error('job run reached commander');
     });
   for (const o of RUN_OPTIONS) {
