@@ -5,6 +5,7 @@ import { checkLauncher } from '../launcher/locate.js';
 import { readEvents } from '../jobs/events.js';
 import { FileWaiter } from '../jobs/file-waiter.js';
 import { followFile, writeToFd } from '../jobs/follow.js';
+import { followNatively, installedFollower } from '../jobs/native-follow.js';
 import { parseCores, parseCpu, parseDuration, parseEnvAssignment, parseMemory, parsePids } from '../jobs/limits.js';
 import { startJob, type StartedJob } from '../jobs/runner.js';
 import { markStopRequested, signalJob } from '../jobs/stop.js';
@@ -78,7 +79,14 @@ async function runForeground(store: JobStore, job: StartedJob, launcher: string)
       const record = store.read(id, await exited);
       return reportFailure(record.state === 'failed' ? record : { ...record, error: record.error ?? 'rnx-launch did not start the job' });
     }
-    await followFile(store.file(id, 'output'), { isDone: () => launcherDone, writerEnded: exited, write: writeToFd(1) });
+    const output = store.file(id, 'output');
+    const follower = installedFollower();
+    await followFile(output, {
+      isDone: () => launcherDone,
+      writerEnded: exited,
+      write: writeToFd(1),
+      ...(follower ? { handOff: (pos: number) => followNatively(follower, output, pos, exited) } : {}),
+    });
     const record = store.read(id, await exited);
     return exitStatus(record);
   } finally {

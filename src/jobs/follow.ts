@@ -14,15 +14,23 @@ export interface FollowOptions {
    * next read once this returns (or its promise settles): copy it to keep it.
    */
   write: (chunk: Buffer) => void | Promise<void>;
+  /**
+   * Takes the rest of the copy over from byte `pos` once the output has grown past HAND_OFF_BYTES, and
+   * resolves when everything was copied (`rnx job run` hands large outputs to rnx-follow).
+   */
+  handOff?: (pos: number) => Promise<void>;
   signal?: AbortSignal;
 }
 
 const CHUNK = 1 << 20;
+/** Output up to this size is copied here: starting the native follower costs more than copying it. */
+const HAND_OFF_BYTES = 8 * CHUNK;
 
-/** Resolves with the offset reached once the writer is done and everything was copied. */
-export async function followFile(path: string, opts: FollowOptions): Promise<number> {
+/** Resolves once the writer is done and everything was copied. */
+export async function followFile(path: string, opts: FollowOptions): Promise<void> {
   const fd = openSync(path, 'r');
-  let pos = opts.from ?? 0;
+  const start = opts.from ?? 0;
+  let pos = start;
   const waiter = new FileWaiter(path, opts.writerEnded);
   try {
     // One buffer for the whole copy: a fresh megabyte per read costs a page fault per 4 KiB of output.
@@ -33,13 +41,14 @@ export async function followFile(path: string, opts: FollowOptions): Promise<num
         pos += n;
         waiter.changed();
         await opts.write(buf.subarray(0, n));
+        if (opts.handOff && pos - start >= HAND_OFF_BYTES) return await opts.handOff(pos);
         continue;
       }
-      if (opts.signal?.aborted) return pos;
+      if (opts.signal?.aborted) return;
       if (opts.isDone()) {
         // The writer finished after our last read: one more pass picks up its final bytes.
         const m = readSync(fd, buf, 0, CHUNK, pos);
-        if (m === 0) return pos;
+        if (m === 0) return;
         pos += m;
         await opts.write(buf.subarray(0, m));
         continue;

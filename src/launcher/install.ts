@@ -2,7 +2,7 @@
 import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { CONF_PATH, LAUNCHER_PATH, launcherBuildPath } from './paths.js';
+import { CONF_PATH, FOLLOWER_PATH, followerBuildPath, LAUNCHER_PATH, launcherBuildPath } from './paths.js';
 
 export const DEFAULT_LAUNCHER_CONF = `# rnx-launch policy. Must stay root-owned and not group/world-writable, or the launcher refuses to run.
 # Sizes accept K, M, G, T suffixes. 0 means "no maximum" / "no limit".
@@ -26,6 +26,10 @@ export interface InstallOptions {
   source?: string;
   /** install location (default: /usr/local/libexec/rnx/rnx-launch) */
   dest?: string;
+  /** built output copier to install (default: native/build/rnx-follow) */
+  followerSource?: string;
+  /** its install location (default: rnx-follow beside the launcher) */
+  followerDest?: string;
   /** policy file (default: /etc/rnx/launcher.conf) */
   confPath?: string;
 }
@@ -34,6 +38,9 @@ export interface InstallSummary {
   launcher: string;
   /** false when an identical setuid-root copy was already installed */
   launcherUpdated: boolean;
+  follower: string;
+  /** false when an identical copy was already installed */
+  followerUpdated: boolean;
   conf: string;
   confCreated: boolean;
   dirsCreated: string[];
@@ -74,7 +81,18 @@ function writeAtomic(path: string, data: Buffer | string, mode: number): void {
   }
 }
 
-/** Installs rnx-launch (root:root 4755) and a default launcher.conf (0644) if absent. Must run as root. */
+/** Copies `source` to `dest` as root:root with `mode` unless an identical copy is there; returns whether it wrote. */
+function installBinary(source: string, dest: string, mode: number): boolean {
+  const binary = readFileSync(source);
+  if (existsSync(dest)) {
+    const st = lstatSync(dest);
+    if (st.isFile() && st.uid === 0 && st.gid === 0 && (st.mode & 0o7777) === mode && readFileSync(dest).equals(binary)) return false;
+  }
+  writeAtomic(dest, binary, mode);
+  return true;
+}
+
+/** Installs rnx-launch (root:root 4755), rnx-follow beside it (0755) and a default launcher.conf (0644) if absent. Must run as root. */
 export function installLauncher(opts: InstallOptions = {}): InstallSummary {
   const source = opts.source ?? launcherBuildPath();
   const dest = opts.dest ?? LAUNCHER_PATH;
@@ -88,15 +106,11 @@ export function installLauncher(opts: InstallOptions = {}): InstallSummary {
   ensureRootDir(dirname(dest), dirsCreated);
   ensureRootDir(dirname(confPath), dirsCreated);
 
-  const binary = readFileSync(source);
-  let launcherUpdated = true;
-  if (existsSync(dest)) {
-    const st = lstatSync(dest);
-    if (st.isFile() && st.uid === 0 && st.gid === 0 && (st.mode & 0o7777) === 0o4755 && readFileSync(dest).equals(binary)) {
-      launcherUpdated = false;
-    }
-  }
-  if (launcherUpdated) writeAtomic(dest, binary, 0o4755);
+  const launcherUpdated = installBinary(source, dest, 0o4755);
+  const followerDest = opts.followerDest ?? (opts.dest ? join(dirname(dest), 'rnx-follow') : FOLLOWER_PATH);
+  const followerSource = opts.followerSource ?? followerBuildPath();
+  if (!existsSync(followerSource)) throw new Error(`rnx-follow has not been built (${followerSource} is missing); run: npm run build`);
+  const followerUpdated = installBinary(followerSource, followerDest, 0o755);
 
   let confCreated = false;
   if (!existsSync(confPath)) {
@@ -105,5 +119,5 @@ export function installLauncher(opts: InstallOptions = {}): InstallSummary {
   } else if (statSync(confPath).uid !== 0 || (statSync(confPath).mode & 0o022) !== 0) {
     throw new Error(`${confPath} must be owned by root and not group/world-writable (the launcher refuses it otherwise)`);
   }
-  return { launcher: dest, launcherUpdated, conf: confPath, confCreated, dirsCreated };
+  return { launcher: dest, launcherUpdated, follower: followerDest, followerUpdated, conf: confPath, confCreated, dirsCreated };
 }

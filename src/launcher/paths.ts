@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export const LAUNCHER_DIR = '/usr/local/libexec/rnx';
 export const LAUNCHER_PATH = '/usr/local/libexec/rnx/rnx-launch';
+/** The output copier (not setuid), installed beside the launcher by `rnx setup`. */
+export const FOLLOWER_PATH = '/usr/local/libexec/rnx/rnx-follow';
 export const CONF_DIR = '/etc/rnx';
 export const CONF_PATH = '/etc/rnx/launcher.conf';
 export const DEFAULT_RUNTIMES_DIR = '/opt/rnx/runtimes';
@@ -24,4 +26,9 @@ export function packageRoot(): string {
 /** Where `make -C native` writes the launcher. */
 export function launcherBuildPath(): string {
   return join(packageRoot(), 'native', 'build', 'rnx-launch');
+}
+
+/** Where `make -C native` writes the output copier. */
+export function followerBuildPath(): string {
+  return join(packageRoot(), 'native', 'build', 'rnx-follow');
 }

@@ -67,6 +67,15 @@ describe('rnx job run (foreground)', () => {
     expect(rec.usage.wallUsec).toBeGreaterThan(0);
   });
 
+  it('a large output (handed over to rnx-follow past 8 MiB) arrives complete and in order, on the pipe and in the record', () => {
+    const r = run(['job', 'run', `--runtime=${RT}`, '--name', 'bigseq', 'seq', '1', '3000000']);
+    expect(r.code).toBe(0);
+    const expected = Array.from({ length: 3_000_000 }, (_, i) => String(i + 1)).join('\n') + '\n';
+    expect(r.stdout.length).toBe(expected.length);
+    expect(r.stdout === expected).toBe(true);
+    expect(run(['job', 'logs', 'bigseq']).stdout === expected).toBe(true);
+  });
+
   it('mounts --workdir read-write and keeps the tree read-only', () => {
     const wd = mkdtempSync(join(tmpdir(), 'rnx-wd-'));
     const r = run(['job', 'run', `--runtime=${RT}`, '--workdir', wd, 'sh', '-c', 'echo hi > /work/out && touch /bin/x; echo rc=$?']);

@@ -96,9 +96,14 @@ describe('launcher install/locate', () => {
       expect(statSync(conf).mode & 0o777).toBe(0o644);
       expect(readFileSync(conf, 'utf8')).toBe(DEFAULT_LAUNCHER_CONF);
       expect(readFileSync(dest).equals(readFileSync(launcherBuildPath()))).toBe(true);
+      // the output copier beside it, root-owned and not setuid
+      const follower = join(d, 'libexec', 'rnx-follow');
+      expect(s1).toMatchObject({ follower, followerUpdated: true });
+      expect(statSync(follower).uid).toBe(0);
+      expect(statSync(follower).mode & 0o7777).toBe(0o755);
       writeFileSync(conf, 'max_pids = 10\n');
       const s2 = installLauncher({ dest, confPath: conf });
-      expect(s2).toMatchObject({ launcherUpdated: false, confCreated: false });
+      expect(s2).toMatchObject({ launcherUpdated: false, followerUpdated: false, confCreated: false });
       expect(readFileSync(conf, 'utf8')).toBe('max_pids = 10\n');
       expect(checkLauncher(dest, conf)).toBe(dest);
     } finally {

@@ -11,6 +11,7 @@ export function registerSetupCommand(program: Command): void {
       const s = installLauncher();
       const lines = [
         `${s.launcherUpdated ? 'installed' : 'up to date'}: ${s.launcher} (root:root, setuid)`,
+        `${s.followerUpdated ? 'installed' : 'up to date'}: ${s.follower}`,
         `${s.confCreated ? 'wrote' : 'kept'}: ${s.conf}`,
         ...s.dirsCreated.map((d) => `created: ${d}`),
       ];

@@ -1,0 +1,31 @@
+// Handing a large job output over to rnx-follow (native/follow), which copies it with sendfile(2): the
+// kernel moves the output log's pages into the pipe or terminal, where node would copy every byte twice.
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { FOLLOWER_PATH } from '../launcher/paths.js';
+
+/** The installed follower, when it is there and executable (`rnx setup` installs it). */
+export function installedFollower(path: string = FOLLOWER_PATH): string | undefined {
+  try {
+    accessSync(path, constants.X_OK);
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Copies `file` from byte `from` onto this process's stdout until `writerEnded` has settled and everything was copied. */
+export function followNatively(follower: string, file: string, from: number, writerEnded: Promise<unknown>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // fd 3 stays open while the writer runs: its end-of-file tells the follower to finish
+    const child = spawn(follower, [file, String(from)], { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
+    void writerEnded.then(() => (child.stdio[3] as Writable | null)?.end());
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else if (code === 3) reject(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      else reject(new Error(`rnx-follow ${signal ? `was killed by ${signal}` : `failed (exit ${code})`} copying ${file}`));
+    });
+  });
+}
