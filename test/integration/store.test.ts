@@ -270,4 +270,10 @@ describe('help', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: rnx runtime /);
   });
+
+  it('rnx --version prints the package version', () => {
+    const r = rnx(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+  });
 });
