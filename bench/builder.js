@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { report } from './lib.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
-const rnxBin = join(repo, 'bin', 'rnx.js');
+const rnxBin = join(repo, 'bin', 'rnx.cjs');
 if (process.getuid?.() !== 0) {
   console.error('bench/builder.js: needs root (building runtimes)');
   process.exit(1);
