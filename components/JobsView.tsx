@@ -27,6 +27,7 @@ export function JobsView({ width, height, active }: ViewProps) {
   const sort = useStore(js, (s) => s.sort);
   const stopping = useStore(js, (s) => s.stopping);
   const error = useStore(js, (s) => s.error);
+  const now = useStore(js, (s) => s.clock);
   const searchEditing = useStore(out, (s) => s.searchEditing);
   const job = rows.find((j) => j.id === selected) ?? js.getState().selectedJob();
   const ui = state.ui.getState();
@@ -120,7 +121,6 @@ export function JobsView({ width, height, active }: ViewProps) {
   const outW = wide && !zoom ? width - usageW - 1 : width;
   const outH = wide || zoom ? restH : restH - usageH;
 
-  const now = Date.now();
   const idW = 12;
   const stateW = 9;
   const rtW = Math.min(18, Math.max(8, Math.floor(width * 0.16)));

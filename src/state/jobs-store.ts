@@ -23,6 +23,8 @@ export interface JobsState {
   focus: 'list' | 'output';
   zoom: boolean;
   stopping: Record<string, true>;
+  /** When the list was last read, while a job runs (its duration grows with it); else when it last changed. */
+  clock: number;
   visible(): JobRecord[];
   refresh(): void;
   select(id: string | undefined): void;
@@ -92,6 +94,7 @@ export function createJobsStore(deps: AppDeps, ui: UiStore) {
       focus: 'list',
       zoom: false,
       stopping: {},
+      clock: Date.now(),
       visible,
       refresh() {
         try {
@@ -99,7 +102,8 @@ export function createJobsStore(deps: AppDeps, ui: UiStore) {
           const prev = get().jobs;
           // Keep the same array when nothing changed, so views do not redraw for nothing.
           const same = prev.length === jobs.length && prev.every((p, i) => JSON.stringify(p) === JSON.stringify(jobs[i]));
-          if (!same || !get().loaded) set({ jobs: same ? prev : jobs, loaded: true, error: undefined });
+          const running = jobs.some((j) => !FINAL_STATES.has(j.state));
+          if (!same || !get().loaded || running) set({ jobs: same ? prev : jobs, loaded: true, error: undefined, clock: Date.now() });
         } catch (err) {
           set({ loaded: true, error: describeError(err) });
         }

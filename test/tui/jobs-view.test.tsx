@@ -67,6 +67,16 @@ describe('Jobs view', () => {
     expect(f).toContain('Output bbbbbbbbbbbb · following · 200 lines');
   });
 
+  it("a running job's duration grows at each refresh of the list, though its record stays the same", async () => {
+    const { r, state } = await setup();
+    const seconds = () => Number(/›bbbbbbbbbbbb running\s+alpha\s+sh -c yes\s+([\d.]+)s/.exec(r.lastFrame()!)?.[1]);
+    const before = seconds();
+    expect(before).toBeGreaterThanOrEqual(0);
+    await tick(1200);
+    state.jobs.getState().refresh();
+    await until(() => seconds() >= before + 1);
+  });
+
   it('follows the output as it grows, scrolls back, searches and jumps to the end', async () => {
     const { r, state, running, store } = await setup();
     appendFileSync(store.file(running.id, 'output'), 'fresh line\n');
