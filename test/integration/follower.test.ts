@@ -1,22 +1,18 @@
 // rnx-follow (native/follow): the copier `rnx job run` hands large outputs to.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { followerBuildPath } from '../../src/launcher/paths.js';
+import { tempFileEach } from '../support/temp-file.js';
 
 const FOLLOWER = followerBuildPath();
 
 describe('rnx-follow', () => {
-  let dir: string;
+  const tmp = tempFileEach('rnx-follower-', 'output.log');
   let file: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rnx-follower-'));
-    file = join(dir, 'output.log');
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => (file = tmp.file));
 
   it('copies a file that is still growing, from the offset given, until fd 3 is closed', async () => {
     writeFileSync(file, 'skipped\n');
@@ -43,7 +39,7 @@ describe('rnx-follow', () => {
   });
 
   it('refuses bad arguments in one line (exit 1)', () => {
-    for (const args of [[], [file], [file, '-1'], [file, '12x'], [join(dir, 'missing'), '0']]) {
+    for (const args of [[], [file], [file, '-1'], [file, '12x'], [join(tmp.dir, 'missing'), '0']]) {
       const r = spawnSync(FOLLOWER, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

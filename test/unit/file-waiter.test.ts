@@ -1,22 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileWaiter } from '../../src/jobs/file-waiter.js';
+import { tempFileEach } from '../support/temp-file.js';
 
 describe('FileWaiter', () => {
-  let dir: string;
+  const tmp = tempFileEach('rnx-waiter-', 'out');
   let file: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rnx-waiter-'));
-    file = join(dir, 'out');
+    file = tmp.file;
     writeFileSync(file, '');
     vi.useFakeTimers();
   });
-  afterEach(() => {
-    vi.useRealTimers();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => vi.useRealTimers());
 
   /** how many fake milliseconds one next() takes */
   async function waitMs(w: FileWaiter): Promise<number> {

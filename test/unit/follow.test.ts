@@ -1,18 +1,15 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { followFile } from '../../src/jobs/follow.js';
+import { tempFileEach } from '../support/temp-file.js';
 
 describe('followFile', () => {
-  let dir: string;
+  const tmp = tempFileEach('rnx-follow-', 'output.log');
   let file: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rnx-follow-'));
-    file = join(dir, 'output.log');
+    file = tmp.file;
     writeFileSync(file, '');
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('copies what the writer appends until it is done, including its last bytes', async () => {
     let done = false;
