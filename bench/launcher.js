@@ -71,7 +71,9 @@ if (rnx.median / bwrap.median > 1.0) process.exitCode = 1;
 
 // Breakdown: the work rnx-launch does and bwrap does not is the job's cgroups. On a v1 host, time that work
 // alone, in this process (no exec): create a cgroup in each controller the launcher uses for every job, set
-// the memory and pids limits, move a process in and out, remove the cgroups.
+// the memory and pids limits, move a process in and out, remove the cgroups. (The process is moved through
+// cgroup.procs, back to back, while the kernel's threadgroup lock is warm; the launcher's PID 1 moves itself
+// through `tasks`, which skips that lock: see native/README.md.)
 const V1 = '/sys/fs/cgroup';
 if (existsSync(`${V1}/memory/rnx`)) {
   const controllers = ['memory', 'pids', 'cpuacct', 'freezer'];

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fmtMs, report, timeCommand } from './lib.js';
+import { fmtMs, median, report, timeCommand } from './lib.js';
 
 const RNX = new URL('../bin/rnx.cjs', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'rnx-bench-store-'));
@@ -37,15 +37,36 @@ try {
   execFileSync('tar', ['-czf', archive, '-C', src, 'runtime.yml', 'isolated']);
   const archiveMb = Number(execFileSync('stat', ['-c', '%s', archive], { encoding: 'utf8' })) / 1e6;
 
+  // Both write into an empty destination (the previous run's tree is removed, untimed, and the disk has
+  // written everything back), and they alternate, so that the machine's drift hits both alike.
   const tarDest = join(work, 'tar-out');
-  const tarMs = timeCommand('tar', ['-xzf', archive, '-C', tarDest], {
-    setup: () => {
-      rmSync(tarDest, { recursive: true, force: true });
-      mkdirSync(tarDest);
-      spawnSync('sync');
-    },
-  });
-  const installMs = timeCommand(process.execPath, [RNX, 'runtime', 'install', archive, '--force'], { env, setup: () => spawnSync('sync') });
+  const installed = join(root, 'runtimes', 'bench');
+  const tarTimes = [];
+  const installTimes = [];
+  for (let i = 0; i < 3; i++) {
+    tarTimes.push(
+      timeCommand('tar', ['-xzf', archive, '-C', tarDest], {
+        runs: 1,
+        setup: () => {
+          rmSync(tarDest, { recursive: true, force: true });
+          mkdirSync(tarDest);
+          spawnSync('sync');
+        },
+      }),
+    );
+    installTimes.push(
+      timeCommand(process.execPath, [RNX, 'runtime', 'install', archive], {
+        runs: 1,
+        env,
+        setup: () => {
+          rmSync(installed, { recursive: true, force: true });
+          spawnSync('sync');
+        },
+      }),
+    );
+  }
+  const tarMs = median(tarTimes);
+  const installMs = median(installTimes);
 
   const tree = join(root, 'runtimes', 'bench', 'isolated');
   const shaMs = timeCommand('sh', ['-c', `find ${tree} -type f -print0 | xargs -0 sha256sum > /dev/null`]);

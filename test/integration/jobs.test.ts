@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rnx, RNX_BIN } from '../support/cli.js';
@@ -74,6 +74,26 @@ describe('rnx job run (foreground)', () => {
     expect(r.stdout.length).toBe(expected.length);
     expect(r.stdout === expected).toBe(true);
     expect(run(['job', 'logs', 'bigseq']).stdout === expected).toBe(true);
+  });
+
+  it('keeps the job path compiled in $XDG_CACHE_HOME/rnx, and a damaged cache is only recompiled', () => {
+    const cacheHome = mkdtempSync(join(tmpdir(), 'rnx-cache-'));
+    try {
+      const withCache = () => rnx(['job', 'run', `--runtime=${RT}`, 'echo', 'cached'], { env: { ...env, XDG_CACHE_HOME: cacheHome } });
+      expect(withCache().stdout).toBe('cached\n');
+      const dir = join(cacheHome, 'rnx');
+      const [cache] = readdirSync(dir);
+      expect(cache).toMatch(/^fast-path-v[\d.]+-\d+-\d+\.v8$/);
+      const size = statSync(join(dir, cache!)).size;
+      expect(size).toBeGreaterThan(1000);
+      writeFileSync(join(dir, cache!), 'not a code cache');
+      const r = withCache();
+      expect([r.code, r.stdout, r.stderr]).toEqual([0, 'cached\n', '']);
+      expect(statSync(join(dir, cache!)).size).toBeGreaterThan(1000);
+      expect(readdirSync(dir)).toEqual([cache]);
+    } finally {
+      rmSync(cacheHome, { recursive: true, force: true });
+    }
   });
 
   it('mounts --workdir read-write and keeps the tree read-only', () => {
