@@ -7,7 +7,7 @@ export const LAUNCHER_FAILED = 125;
 
 export interface Observed {
   events: JobEvents;
-  /** Whether the supervising launcher (or the job's PID 1) is still alive. */
+  /** Whether the supervising launcher (or the job's PID 1) is still alive (looked at only without an exited event). */
   alive: boolean;
   /** The launcher's own exit status when the caller saw it. */
   launcherExit?: { code: number | null; signal: NodeJS.Signals | null };

@@ -70,14 +70,20 @@ export class JobStore {
     const record = this.readRaw(id);
     if (FINAL_STATES.has(record.state)) return record;
     let events = readEvents(this.file(id, 'events'));
-    const alive = jobProcessAlive(record.id, [record.launcherPid, events.started?.pid, registeredLauncherPid(record.id)]);
-    // The launcher writes its exited event before it exits: one seen dead may have written it after the
-    // events were read, so read them again before concluding it died without reporting.
-    if (!alive && !events.exited) events = readEvents(this.file(id, 'events'));
+    // An exited event decides the state by itself: whether processes live, and what the launcher printed,
+    // matter only without one.
+    let alive = false;
+    if (!events.exited) {
+      alive = jobProcessAlive(record.id, [record.launcherPid, events.started?.pid, registeredLauncherPid(record.id)]);
+      // The launcher writes its exited event before it exits: one seen dead may have written it after the
+      // events were read, so read them again before concluding it died without reporting.
+      if (!alive) events = readEvents(this.file(id, 'events'));
+    }
+    const launcherMessage = events.exited || alive ? undefined : lastLauncherMessage(this.file(id, 'output'));
     const next = reconcile(record, {
       events,
       alive,
-      launcherMessage: lastLauncherMessage(this.file(id, 'output')),
+      ...(launcherMessage ? { launcherMessage } : {}),
       ...(launcherExit ? { launcherExit } : {}),
       now: new Date(),
     });
