@@ -1,64 +1,20 @@
-/* seccomp.c: the default filter, installed as the very last step before exec. Default allow; deny the
- * kernel's most dangerous or pointless-in-a-job interfaces; deny any foreign ABI (x32, i386). */
+/* seccomp.c: the job's seccomp filter, installed as the very last step before PID 1 forks the command. The
+ * filter itself is native/seccomp/rules.c, compiled to BPF at build time (build/seccomp-filters.h). */
 #include "launcher.h"
 
-#include <errno.h>
-#include <linux/sched.h>
-#include <seccomp.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
+#include <linux/seccomp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
-static const char *const denied[] = {
-    /* kernel and system state */
-    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff",
-    "acct", "syslog", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "iopl", "ioperm", "uselib",
-    "quotactl", "quotactl_fd", "lookup_dcookie", "nfsservctl", "_sysctl", "vhangup",
-    /* mounts */
-    "mount", "umount2", "pivot_root", "chroot", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
-    "mount_setattr",
-    /* namespaces (joining; new user namespaces are handled below) */
-    "setns",
-    /* large attack surfaces */
-    "bpf", "perf_event_open", "userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register",
-    "fanotify_init",
-    /* keyrings */
-    "keyctl", "add_key", "request_key",
-    /* handles that bypass path permissions */
-    "open_by_handle_at", "name_to_handle_at",
-};
+#include "seccomp-filters.h"
 
 void install_seccomp(int net_host)
 {
-    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-    if (!ctx) fail("seccomp_init failed");
-    /* only the native ABI: x32 and i386 system calls kill the process */
-    if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0) fail("seccomp: badarch");
-    int rc;
-    for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++) {
-        int nr = seccomp_syscall_resolve_name(denied[i]);
-        if (nr == __NR_SCMP_ERROR) continue;   /* not on this architecture */
-        if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0) fail("seccomp rule %s: %d", denied[i], rc);
-    }
-    /* no new user namespaces (they would hand the job a full capability set) */
-    if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
-                         SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)) < 0 ||
-        seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-                         SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)) < 0)
-        fail("seccomp: user namespace rules");
-    /* clone3 passes its flags in memory, which a filter cannot inspect: ENOSYS makes libc fall back to clone */
-    if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) < 0) fail("seccomp: clone3");
-    /* terminal injection: TIOCSTI and TIOCLINUX, compared on the low 32 bits only so that the
-     * high-bit variants (CVE-2019-10063) are caught too */
-    if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-                         SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)TIOCSTI)) < 0 ||
-        seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-                         SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)TIOCLINUX)) < 0)
-        fail("seccomp: ioctl rules");
-    /* AF_VSOCK is not confined by the network namespace: with --net none a job could still reach the
-     * hypervisor's (or this machine's) vsock services */
-    if (!net_host && seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
-                                      SCMP_A0(SCMP_CMP_EQ, AF_VSOCK)) < 0)
-        fail("seccomp: vsock rule");
-    if ((rc = seccomp_load(ctx)) < 0) fail("cannot load the seccomp filter: %d", rc);
-    seccomp_release(ctx);
+    struct sock_fprog prog = {
+        .len = (unsigned short)(net_host ? sizeof rnx_filter_net_host / sizeof rnx_filter_net_host[0]
+                                         : sizeof rnx_filter_net_none / sizeof rnx_filter_net_none[0]),
+        .filter = (struct sock_filter *)(net_host ? rnx_filter_net_host : rnx_filter_net_none),
+    };
+    /* no_new_privs is set by then (drop_privileges), so an unprivileged filter is allowed */
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) fail_errno("cannot load the seccomp filter");
 }
