@@ -8,7 +8,7 @@ RNX=(node bin/rnx.cjs)
 ROOT="${RNX_ROOT:-/opt/rnx}"
 export RNX_ROOT="$ROOT"
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
-[ -f dist/src/cli/main.js ] || npx tsc -p tsconfig.json
+[ -f dist/fast-path.cjs ] && [ -f dist/src/cli/main.js ] || npm run build
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   for f in recipes/*.yml; do names+=("$(basename "$f" .yml)"); done

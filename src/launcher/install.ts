@@ -1,7 +1,7 @@
 // `rnx setup`: installs the setuid launcher atomically and writes a default policy if none exists.
 import { chmodSync, chownSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { CONF_PATH, FOLLOWER_PATH, followerBuildPath, LAUNCHER_PATH, launcherBuildPath } from './paths.js';
 
 export const DEFAULT_LAUNCHER_CONF = `# rnx-launch policy. Must stay root-owned and not group/world-writable, or the launcher refuses to run.
@@ -101,15 +101,15 @@ export function installLauncher(opts: InstallOptions = {}): InstallSummary {
     throw new Error('installing rnx-launch needs root; run: sudo rnx setup');
   }
   if (!existsSync(source)) throw new Error(`rnx-launch has not been built (${source} is missing); run: npm run build`);
+  const followerSource = opts.followerSource ?? followerBuildPath();
+  if (!existsSync(followerSource)) throw new Error(`rnx-follow has not been built (${followerSource} is missing); run: npm run build`);
 
   const dirsCreated: string[] = [];
   ensureRootDir(dirname(dest), dirsCreated);
   ensureRootDir(dirname(confPath), dirsCreated);
 
   const launcherUpdated = installBinary(source, dest, 0o4755);
-  const followerDest = opts.followerDest ?? (opts.dest ? join(dirname(dest), 'rnx-follow') : FOLLOWER_PATH);
-  const followerSource = opts.followerSource ?? followerBuildPath();
-  if (!existsSync(followerSource)) throw new Error(`rnx-follow has not been built (${followerSource} is missing); run: npm run build`);
+  const followerDest = opts.followerDest ?? join(dirname(dest), basename(FOLLOWER_PATH));
   const followerUpdated = installBinary(followerSource, followerDest, 0o755);
 
   let confCreated = false;
