@@ -8,7 +8,8 @@ import { reconcile, type Observed } from './reconcile.js';
 import { FINAL_STATES, type JobRecord } from './types.js';
 
 const RESERVE_FILE = 'reserve';
-const RESERVE_BYTES = 256 * 1024;
+// The final record is a few KiB; the rest is room for the file system's own blocks (the new file, the rename).
+const RESERVE_BYTES = 64 * 1024;
 
 export class JobStore {
   constructor(readonly state: string = stateDir()) {}
@@ -42,7 +43,9 @@ export class JobStore {
       throw new UserError(`cannot create the job directory ${jobsDir(this.state)} (${code}); set RNX_STATE_DIR to a directory you can write`, ExitCode.Permission);
     }
     mkdirSync(this.dir(record.id), { mode: 0o700 });
-    this.save(record);
+    // The first record goes straight into its name (no temporary and rename: it is on the job's start-up path).
+    // Its id is new, so only a listing can meet it half-written, and listings skip what they cannot parse.
+    writeFileSync(this.file(record.id, 'record'), recordText(record), { mode: 0o600, flag: 'wx' });
   }
 
   /** Room kept back so that the final record can still be written when the job's output fills the disk. */
@@ -53,7 +56,7 @@ export class JobStore {
   save(record: JobRecord): void {
     const file = this.file(record.id, 'record');
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(tmp, recordText(record), { mode: 0o600 });
     renameSync(tmp, file);
   }
 
@@ -142,6 +145,10 @@ export class JobStore {
   remove(id: string): void {
     rmSync(this.dir(id), { recursive: true, force: true });
   }
+}
+
+function recordText(record: JobRecord): string {
+  return JSON.stringify(record, null, 2) + '\n';
 }
 
 /** Gives back the room kept for the final record (unlink: rmSync loads a recursive remover the job path never needs). */
