@@ -50,11 +50,12 @@ function crashed(err) {
   process.exitCode = 70;
 }
 
-const fast = loadFastPath();
-fast
-  .runJobFastPath(argv)
+const main = () => import('../dist/src/cli/main.js').then((m) => m.main(argv));
+// Words without `run` cannot be `job run`: the other commands do not load the bundle at all.
+const fast = argv.includes('run') ? loadFastPath() : undefined;
+(fast ? fast.runJobFastPath(argv) : Promise.resolve(undefined))
   .then((code) => {
-    if (code === undefined) return import('../dist/src/cli/main.js').then((m) => m.main(argv));
+    if (code === undefined) return main();
     fast.saveCache(); // after the run, so that what the job path compiled lazily is in the cache too
     return code;
   })
