@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBusyboxRuntime, fmtMs, median, report, timeCommand } from './lib.js';
+import { ensureBusyboxRuntime, fmtMs, report, timeAlternating, timeCommand } from './lib.js';
 
 const RNX = new URL('../bin/rnx.cjs', import.meta.url).pathname;
 const LAUNCHER = '/usr/local/libexec/rnx/rnx-launch';
@@ -18,22 +18,13 @@ const runs = Number(process.env.RUNS ?? 21);
 try {
   // node and rnx alternate, so that the machine's drift (page cache, other work) hits both alike; the goal is
   // judged on the median of the paired differences.
-  const nodeTimes = [];
-  const rnxTimes = [];
-  const diffs = [];
-  for (let i = 0; i < runs; i++) {
-    const n = timeCommand(process.execPath, ['-e', '0'], { runs: 1 });
-    const r = timeCommand(process.execPath, [RNX, 'job', 'run', `--runtime=${runtime}`, 'true'], { runs: 1, env });
-    nodeTimes.push(n);
-    rnxTimes.push(r);
-    diffs.push(r - n);
-  }
+  const startup = timeAlternating(runs, [process.execPath, ['-e', '0']], [process.execPath, [RNX, 'job', 'run', `--runtime=${runtime}`, 'true'], { env }]);
   const launchMs = timeCommand(LAUNCHER, ['--runtime', runtime, '--', 'true'], { runs });
-  const diffMs = median(diffs);
+  const diffMs = startup.diff;
   report(`start-up, median of ${runs} (node and rnx alternating)`, [
-    ['node -e 0', fmtMs(median(nodeTimes))],
+    ['node -e 0', fmtMs(startup.a)],
     ['rnx-launch --runtime R -- true', fmtMs(launchMs)],
-    ['rnx job run --runtime=R true', fmtMs(median(rnxTimes))],
+    ['rnx job run --runtime=R true', fmtMs(startup.b)],
     ['rnx job run - node -e 0, paired (goal <= 30 ms)', fmtMs(diffMs)],
   ]);
   if (diffMs > 30) process.exitCode = 1;
@@ -49,20 +40,13 @@ try {
     spawnSync(process.execPath, [RNX, 'job', 'rm', ...listIds()], { env: { ...process.env, ...env } });
     spawnSync('sync');
   };
-  const catTimes = [];
-  const jobTimes = [];
-  for (let i = 0; i < 3; i++) {
-    catTimes.push(timeCommand('sh', ['-c', `cat ${data} > ${copy}`], { runs: 1, setup: settle }));
-    jobTimes.push(
-      timeCommand('sh', ['-c', `node ${RNX} job run --runtime=${runtime} dd if=/dev/zero bs=1M count=1024 2>/dev/null | cat > /dev/null`], {
-        runs: 1,
-        env,
-        setup: settle,
-      }),
-    );
-  }
-  const catMs = median(catTimes);
-  const jobMs = median(jobTimes);
+  const output = timeAlternating(
+    3,
+    ['sh', ['-c', `cat ${data} > ${copy}`], { setup: settle }],
+    ['sh', ['-c', `node ${RNX} job run --runtime=${runtime} dd if=/dev/zero bs=1M count=1024 2>/dev/null | cat > /dev/null`], { env, setup: settle }],
+  );
+  const catMs = output.a;
+  const jobMs = output.b;
   const rate = (ms) => `${((GiB / 1024 ** 2) / (ms / 1000)).toFixed(0)} MiB/s`;
   const last = listIds()[0];
   const recorded = last ? statSync(join(state, 'jobs', last, 'output.log')).size : 0;

@@ -18,6 +18,21 @@ export function timeCommand(cmd, args, { runs = 3, setup, env, stdout = 'ignore'
   return median(times);
 }
 
+/**
+ * Times two commands in turn, `rounds` times, each run once (after its own `setup`), so that the machine's
+ * drift hits both alike. `a` and `b` are [cmd, args, options] as for timeCommand. Returns the median of each
+ * and the median of the paired differences (b - a).
+ */
+export function timeAlternating(rounds, a, b) {
+  const aTimes = [];
+  const bTimes = [];
+  for (let i = 0; i < rounds; i++) {
+    aTimes.push(timeCommand(a[0], a[1], { ...a[2], runs: 1 }));
+    bTimes.push(timeCommand(b[0], b[1], { ...b[2], runs: 1 }));
+  }
+  return { a: median(aTimes), b: median(bTimes), diff: median(bTimes.map((t, i) => t - aTimes[i])) };
+}
+
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];

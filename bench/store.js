@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fmtMs, median, report, timeCommand } from './lib.js';
+import { fmtMs, report, timeAlternating, timeCommand } from './lib.js';
 
 const RNX = new URL('../bin/rnx.cjs', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'rnx-bench-store-'));
@@ -41,32 +41,33 @@ try {
   // written everything back), and they alternate, so that the machine's drift hits both alike.
   const tarDest = join(work, 'tar-out');
   const installed = join(root, 'runtimes', 'bench');
-  const tarTimes = [];
-  const installTimes = [];
-  for (let i = 0; i < 3; i++) {
-    tarTimes.push(
-      timeCommand('tar', ['-xzf', archive, '-C', tarDest], {
-        runs: 1,
+  const extract = timeAlternating(
+    3,
+    [
+      'tar',
+      ['-xzf', archive, '-C', tarDest],
+      {
         setup: () => {
           rmSync(tarDest, { recursive: true, force: true });
           mkdirSync(tarDest);
           spawnSync('sync');
         },
-      }),
-    );
-    installTimes.push(
-      timeCommand(process.execPath, [RNX, 'runtime', 'install', archive], {
-        runs: 1,
+      },
+    ],
+    [
+      process.execPath,
+      [RNX, 'runtime', 'install', archive],
+      {
         env,
         setup: () => {
           rmSync(installed, { recursive: true, force: true });
           spawnSync('sync');
         },
-      }),
-    );
-  }
-  const tarMs = median(tarTimes);
-  const installMs = median(installTimes);
+      },
+    ],
+  );
+  const tarMs = extract.a;
+  const installMs = extract.b;
 
   const tree = join(root, 'runtimes', 'bench', 'isolated');
   const shaMs = timeCommand('sh', ['-c', `find ${tree} -type f -print0 | xargs -0 sha256sum > /dev/null`]);

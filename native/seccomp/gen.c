@@ -6,7 +6,6 @@
 
 #include <linux/filter.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
