@@ -1,6 +1,5 @@
 // Handing a large job output over to rnx-follow (native/follow), which copies it with sendfile(2): the
 // kernel moves the output log's pages into the pipe or terminal, where node would copy every byte twice.
-import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { FOLLOWER_PATH } from '../launcher/paths.js';
@@ -19,6 +18,7 @@ export function installedFollower(path: string = FOLLOWER_PATH): string | undefi
 export function followNatively(follower: string, file: string, from: number, writerEnded: Promise<unknown>): Promise<void> {
   return new Promise((resolve, reject) => {
     // fd 3 stays open while the writer runs: its end-of-file tells the follower to finish
+    const { spawn } = process.getBuiltinModule('node:child_process'); // loaded only for large outputs
     const child = spawn(follower, [file, String(from)], { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
     void writerEnded.then(() => (child.stdio[3] as Writable | null)?.end());
     child.once('error', reject);

@@ -1,9 +1,9 @@
 // Starting a job: the record, its output and event files, and the rnx-launch process.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { buildLaunchArgv } from '../launcher/argv.js';
+import { spawnWithFds, type ProcessExit, type SpawnedProcess } from '../util/spawn-with-fds.js';
 import type { JobStore } from './store.js';
 import type { JobLimits, JobRecord } from './types.js';
 
@@ -23,9 +23,10 @@ export interface RunRequest {
 
 export interface StartedJob {
   record: JobRecord;
-  child: ChildProcess;
+  /** The rnx-launch process we started. */
+  launcher: SpawnedProcess;
   /** Settles when the rnx-launch process we started exits. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<ProcessExit>;
 }
 
 const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
@@ -54,9 +55,11 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
   // Output and events go straight to files, so they survive the death of this process.
   const out = openSync(store.file(id, 'output'), APPEND, 0o600);
   const events = openSync(store.file(id, 'events'), APPEND, 0o600);
-  let child: ChildProcess;
+  let launcher: SpawnedProcess;
   try {
-    child = spawn(req.launcher, launcherArgs(id, req), {
+    launcher = spawnWithFds({
+      file: req.launcher,
+      args: launcherArgs(id, req),
       stdio: [req.detach ? 'ignore' : 'inherit', out, out, events],
       // Its own process group: the terminal's Ctrl-C reaches rnx, which stops the job gracefully.
       detached: true,
@@ -66,16 +69,12 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
     closeSync(out);
     closeSync(events);
   }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('error', () => resolve({ code: 125, signal: null }));
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
   // What is not needed to start the job is done while the launcher sets it up.
   store.reserveRoom(id);
   record.startedAt = record.createdAt;
-  if (child.pid) record.launcherPid = child.pid;
+  if (launcher.pid) record.launcherPid = launcher.pid;
   store.save(record);
-  return { record, child, exited };
+  return { record, launcher, exited: launcher.exited };
 }
 
 function launcherArgs(id: string, req: RunRequest): string[] {

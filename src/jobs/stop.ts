@@ -1,5 +1,4 @@
 // Stopping a job: SIGTERM to every process of the job, then SIGKILL after a grace period.
-import { spawnSync } from 'node:child_process';
 import { buildKillArgv } from '../launcher/argv.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import type { JobStore } from './store.js';
@@ -7,6 +6,8 @@ import { FINAL_STATES, type JobRecord } from './types.js';
 
 /** Asks rnx-launch to signal every process of the job (it only does so for the user who started it). */
 export function signalJob(launcher: string, id: string, signal: number): { ok: boolean; message?: string } {
+  // loaded here, not at the top: the job path only needs it to stop a job (see util/spawn-with-fds.ts)
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const r = spawnSync(launcher, buildKillArgv(id, signal), { encoding: 'utf8', env: {} });
   if (r.status === 0) return { ok: true };
   return { ok: false, message: (r.stderr || r.error?.message || '').trim().split('\n').at(-1) ?? '' };

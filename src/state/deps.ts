@@ -94,7 +94,7 @@ export const defaultOps: AppOps = {
     const { requireInstalled } = await import('../runtimes/lookup.js');
     const runtimeDir = requireInstalled(root, req.runtime);
     const started = startJob(store, { ...rest, runtimeDir, launcher: path, detach: true });
-    started.child.unref();
+    started.launcher.unref();
     // With --detach the launcher returns once the job runs (or was refused).
     await Promise.race([started.exited, new Promise((r) => setTimeout(r, 5000))]);
     return store.read(started.record.id);

@@ -96,6 +96,22 @@ describe('rnx job run (foreground)', () => {
     }
   });
 
+  it('starts a job without loading node:child_process, net or stream (their load is a fifth of the start-up budget)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnx-modules-'));
+    try {
+      const preload = join(dir, 'report-modules.cjs');
+      writeFileSync(
+        preload,
+        `process.on('exit', () => require('node:fs').writeSync(2, '\\nloaded:' + process.moduleLoadList.filter((m) => /^NativeModule (child_process|stream|net)$/.test(m)).join(',') + '\\n'));`,
+      );
+      const r = spawnSync(process.execPath, ['-r', preload, RNX_BIN, 'job', 'run', `--runtime=${RT}`, 'echo', 'ok'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+      expect([r.status, r.stdout]).toEqual([0, 'ok\n']);
+      expect(r.stderr.trim().split('\n').at(-1)).toBe('loaded:');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('mounts --workdir read-write and keeps the tree read-only', () => {
     const wd = mkdtempSync(join(tmpdir(), 'rnx-wd-'));
     const r = run(['job', 'run', `--runtime=${RT}`, '--workdir', wd, 'sh', '-c', 'echo hi > /work/out && touch /bin/x; echo rc=$?']);
