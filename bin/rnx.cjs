@@ -15,7 +15,9 @@ function loadFastPath() {
   const file = path.join(__dirname, '..', 'dist', 'fast-path.cjs');
   const source = fs.readFileSync(file, 'utf8');
   const st = fs.statSync(file);
-  const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache'), 'rnx');
+  // $HOME is what os.homedir() returns when it is set, without loading node:os first
+  const home = process.env.HOME || require('node:os').homedir();
+  const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(home, '.cache'), 'rnx');
   const cacheFile = path.join(cacheDir, `fast-path-${process.version}-${st.size}-${Math.floor(st.mtimeMs)}.v8`);
   let cachedData;
   try {
@@ -34,6 +36,10 @@ function loadFastPath() {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
       fs.renameSync(tmp, cacheFile);
+      // caches of earlier builds or node versions are of no more use
+      for (const name of fs.readdirSync(cacheDir)) {
+        if (/^fast-path-.*\.v8$/.test(name) && name !== path.basename(cacheFile)) fs.rmSync(path.join(cacheDir, name), { force: true });
+      }
     } catch {
       // no cache this time
     }

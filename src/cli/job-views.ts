@@ -48,7 +48,7 @@ export function statusCommand(ref: string, opts: { json?: boolean }): void {
     `state:     ${r.state}${r.state === 'running' ? '' : `, exit ${exitText(r)}`}${r.oom ? ', out of memory' : ''}${r.timedOut ? ', timed out' : ''}`,
     `runtime:   ${r.runtime}${r.runtimeVersion ? ` ${r.runtimeVersion}` : ''}`,
     `command:   ${r.command.map(quote).join(' ')}`,
-    `user:      ${r.user} (uid ${r.uid})`,
+    `user:      ${r.user ?? '-'} (uid ${r.uid})`,
     `started:   ${r.startedAt ?? r.createdAt}`,
     `ended:     ${r.endedAt ?? '-'}`,
     `duration:  ${prettyMs(jobDurationMs(r) ?? 0)}`,

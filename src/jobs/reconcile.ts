@@ -1,4 +1,5 @@
 // Deciding a job's state from what the launcher reported, whether its processes live, and what the user asked.
+import { isoTimestamp } from '../util/time.js';
 import type { JobEvents } from './events.js';
 import type { JobRecord, JobState } from './types.js';
 
@@ -33,11 +34,11 @@ export function reconcile(record: JobRecord, seen: Observed): JobRecord {
     next.timedOut = exited.timed_out;
     next.usage = { cpuUsec: exited.cpu_usec, peakMemory: exited.peak_memory, wallUsec: exited.wall_usec };
     next.state = finalState(next, exited.signal);
-    next.endedAt = seen.now.toISOString();
+    next.endedAt = isoTimestamp(seen.now);
     return next;
   }
   if (seen.alive) return next;
-  next.endedAt = seen.now.toISOString();
+  next.endedAt = isoTimestamp(seen.now);
   if (!started) {
     next.state = 'failed';
     next.exitCode = seen.launcherExit?.code ?? LAUNCHER_FAILED;

@@ -3,6 +3,7 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { buildLaunchArgv } from '../launcher/argv.js';
+import { isoTimestamp } from '../util/time.js';
 import { spawnWithFds, type ProcessExit, type SpawnedProcess } from '../util/spawn-with-fds.js';
 import type { JobStore } from './store.js';
 import type { JobLimits, JobRecord } from './types.js';
@@ -33,7 +34,6 @@ const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
 
 export function startJob(store: JobStore, req: RunRequest): StartedJob {
   const id = store.newId();
-  const user = userInfo();
   const record: JobRecord = {
     id,
     ...(req.name ? { name: req.name } : {}),
@@ -43,10 +43,9 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
     limits: req.limits,
     ...(req.workdir ? { workdir: req.workdir } : {}),
     env: req.env,
-    user: user.username,
-    uid: user.uid,
+    uid: process.getuid!(),
     detached: req.detach,
-    createdAt: new Date().toISOString(),
+    createdAt: isoTimestamp(new Date()),
     state: 'running',
     oom: false,
     timedOut: false,
@@ -69,8 +68,10 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
     closeSync(out);
     closeSync(events);
   }
-  // What is not needed to start the job is done while the launcher sets it up.
+  // What is not needed to start the job is done while the launcher sets it up (the user name: a name-service
+  // lookup).
   store.reserveRoom(id);
+  record.user = userInfo().username;
   record.startedAt = record.createdAt;
   if (launcher.pid) record.launcherPid = launcher.pid;
   store.save(record);

@@ -31,7 +31,8 @@ export interface JobRecord {
   limits: JobLimits;
   workdir?: string;
   env: Record<string, string>;
-  user: string;
+  /** Login name of `uid`: added while the launcher starts, so a record whose rnx died at that moment has none. */
+  user?: string;
   uid: number;
   detached: boolean;
   createdAt: string;

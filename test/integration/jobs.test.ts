@@ -76,7 +76,7 @@ describe('rnx job run (foreground)', () => {
     expect(run(['job', 'logs', 'bigseq']).stdout === expected).toBe(true);
   });
 
-  it('keeps the job path compiled in $XDG_CACHE_HOME/rnx, and a damaged cache is only recompiled', () => {
+  it('keeps the job path compiled in $XDG_CACHE_HOME/rnx; a damaged cache is only recompiled, and caches of other builds go when it is rewritten', () => {
     const cacheHome = mkdtempSync(join(tmpdir(), 'rnx-cache-'));
     try {
       const withCache = () => rnx(['job', 'run', `--runtime=${RT}`, 'echo', 'cached'], { env: { ...env, XDG_CACHE_HOME: cacheHome } });
@@ -87,10 +87,12 @@ describe('rnx job run (foreground)', () => {
       const size = statSync(join(dir, cache!)).size;
       expect(size).toBeGreaterThan(1000);
       writeFileSync(join(dir, cache!), 'not a code cache');
+      writeFileSync(join(dir, 'fast-path-v0.0.0-1-1.v8'), 'an earlier build\'s cache');
+      writeFileSync(join(dir, 'unrelated'), 'kept');
       const r = withCache();
       expect([r.code, r.stdout, r.stderr]).toEqual([0, 'cached\n', '']);
       expect(statSync(join(dir, cache!)).size).toBeGreaterThan(1000);
-      expect(readdirSync(dir)).toEqual([cache]);
+      expect(readdirSync(dir).sort()).toEqual([cache, 'unrelated']); // the earlier build's cache went with the rewrite
     } finally {
       rmSync(cacheHome, { recursive: true, force: true });
     }
