@@ -56,6 +56,11 @@ export function spawnWithFds(req: SpawnRequest): SpawnedProcess {
 }
 
 export function spawnWithHandle(Handle: ProcessHandleClass, req: SpawnRequest): SpawnedProcess {
+  const envPairs = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
+  // C strings end at the first NUL: refuse what would reach the program cut short, as child_process does
+  for (const s of [req.file, ...req.args, ...envPairs]) {
+    if (s.includes('\0')) throw new TypeError(`spawn ${req.file}: an argument or variable contains a NUL byte`);
+  }
   const handle = new Handle();
   let settle!: (exit: ProcessExit) => void;
   const exited = new Promise<ProcessExit>((resolve) => (settle = resolve));
@@ -66,7 +71,7 @@ export function spawnWithHandle(Handle: ProcessHandleClass, req: SpawnRequest): 
   const err = handle.spawn({
     file: req.file,
     args: [req.file, ...req.args],
-    envPairs: Object.entries(req.env).map(([k, v]) => `${k}=${v}`),
+    envPairs,
     stdio: req.stdio.map((s, fd) => (s === 'ignore' ? { type: 'ignore' } : { type: 'fd', fd: s === 'inherit' ? fd : s })),
     detached: req.detached,
   });

@@ -97,6 +97,11 @@ describe.each<[string, (req: SpawnRequest) => SpawnedProcess]>([
     expect(pgrp === pid && session === pid).toBe(own);
   });
 
+  it('refuses a NUL byte in an argument or the environment instead of cutting it short', () => {
+    expect(() => spawn({ file: '/bin/true', args: ['a\0b'] })).toThrow(/null bytes|NUL byte/);
+    expect(() => spawn({ file: '/bin/true', args: [], env: { A: 'x\0y' } })).toThrow(/null bytes|NUL byte/);
+  });
+
   it('a program that is not there: no pid, and the exit says 125', async () => {
     const p = spawn({ file: '/nonexistent/rnx-launch', args: [] });
     expect(p.pid).toBeUndefined();
