@@ -56,7 +56,7 @@ function checkWorkdir(dir: string): string {
 }
 
 async function finishDetached(store: JobStore, job: StartedJob): Promise<number> {
-  await job.exited;
+  await job.launcher.exited;
   const record = store.read(job.record.id);
   if (record.state === 'failed') return reportFailure(record);
   process.stdout.write(`${record.id}\n`);
@@ -66,7 +66,7 @@ async function finishDetached(store: JobStore, job: StartedJob): Promise<number>
 async function runForeground(store: JobStore, job: StartedJob, launcher: string): Promise<number> {
   const id = job.record.id;
   let launcherDone = false;
-  const exited = job.exited.then((r) => {
+  const exited = job.launcher.exited.then((r) => {
     launcherDone = true;
     return r;
   });

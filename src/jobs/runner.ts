@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { buildLaunchArgv } from '../launcher/argv.js';
 import { isoTimestamp } from '../util/time.js';
-import { spawnWithFds, type ProcessExit, type SpawnedProcess } from '../util/spawn-with-fds.js';
+import { spawnWithFds, type SpawnedProcess } from '../util/spawn-with-fds.js';
 import type { JobStore } from './store.js';
 import type { JobLimits, JobRecord } from './types.js';
 
@@ -24,10 +24,8 @@ export interface RunRequest {
 
 export interface StartedJob {
   record: JobRecord;
-  /** The rnx-launch process we started. */
+  /** The rnx-launch process we started (`exited` settles when it exits). */
   launcher: SpawnedProcess;
-  /** Settles when the rnx-launch process we started exits. */
-  exited: Promise<ProcessExit>;
 }
 
 const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND;
@@ -68,14 +66,14 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
     closeSync(out);
     closeSync(events);
   }
-  // What is not needed to start the job is done while the launcher sets it up (the user name: a name-service
-  // lookup).
+  // What is not needed to start the job is done while the launcher sets it up, such as the user name (a
+  // name-service lookup).
   store.reserveRoom(id);
   record.user = userInfo().username;
   record.startedAt = record.createdAt;
   if (launcher.pid) record.launcherPid = launcher.pid;
   store.save(record);
-  return { record, launcher, exited: launcher.exited };
+  return { record, launcher };
 }
 
 function launcherArgs(id: string, req: RunRequest): string[] {

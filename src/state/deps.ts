@@ -96,7 +96,7 @@ export const defaultOps: AppOps = {
     const started = startJob(store, { ...rest, runtimeDir, launcher: path, detach: true });
     started.launcher.unref();
     // With --detach the launcher returns once the job runs (or was refused).
-    await Promise.race([started.exited, new Promise((r) => setTimeout(r, 5000))]);
+    await Promise.race([started.launcher.exited, new Promise((r) => setTimeout(r, 5000))]);
     return store.read(started.record.id);
   },
   async stopJob(store, id) {

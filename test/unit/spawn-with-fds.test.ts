@@ -1,21 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processHandleClass, spawnWithChildProcess, spawnWithHandle, type SpawnedProcess, type SpawnRequest } from '../../src/util/spawn-with-fds.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempFile(): { path: string; fd: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'rnx-spawn-'));
-  dirs.push(dir);
-  const path = join(dir, 'out');
-  return { path, fd: openSync(path, 'a') };
-}
+import { tempFileEach } from '../support/temp-file.js';
 
 it("Node's process handle is there, so the job path uses it", () => {
   expect(processHandleClass()).toBeTypeOf('function');
@@ -39,6 +27,12 @@ describe.each<[string, (req: SpawnRequest) => SpawnedProcess]>([
 ])('spawning through %s', (_, spawnVia) => {
   const spawn = (req: Partial<SpawnRequest> & Pick<SpawnRequest, 'file' | 'args'>) =>
     spawnVia({ stdio: ['ignore', 'ignore', 'ignore'], env: {}, detached: false, ...req });
+  const tmp = tempFileEach('rnx-spawn-', 'out');
+  /** A file in this test's directory, open for appending. */
+  const tempFile = (name = 'out'): { path: string; fd: number } => {
+    const path = join(tmp.dir, name);
+    return { path, fd: openSync(path, 'a') };
+  };
 
   it('reports the exit code', async () => {
     const p = spawn({ file: '/bin/sh', args: ['-c', 'exit 7'] });
@@ -53,7 +47,7 @@ describe.each<[string, (req: SpawnRequest) => SpawnedProcess]>([
 
   it('gives the child our descriptors as its stdio and fd 3, and only the environment asked for', async () => {
     const out = tempFile();
-    const extra = tempFile();
+    const extra = tempFile('extra');
     try {
       const p = spawn({
         file: '/bin/sh',
