@@ -6,6 +6,7 @@ import { readEvents } from './events.js';
 import { jobDir, jobFiles, jobsDir, stateDir } from './paths.js';
 import { reconcile, type Observed } from './reconcile.js';
 import { FINAL_STATES, type JobRecord } from './types.js';
+import { makeDirs } from '../util/dirs.js';
 
 const RESERVE_FILE = 'reserve';
 // The final record is a few KiB; the rest is room for the file system's own blocks (the new file, the rename).
@@ -36,7 +37,7 @@ export class JobStore {
 
   create(record: JobRecord): void {
     try {
-      mkdirSync(jobsDir(this.state), { recursive: true, mode: 0o700 });
+      makeDirs(jobsDir(this.state), 0o700);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EACCES' && code !== 'EROFS' && code !== 'ENOTDIR') throw err;

@@ -1,9 +1,10 @@
 // Staging directories live inside the runtimes directory (same filesystem, so the final rename is atomic)
 // and are named after the process that owns them, so a later run can remove those of a dead process.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processAlive } from '../util/process.js';
+import { makeDirs } from '../util/dirs.js';
 
 const STAGING_RE = /^\.(staging|trash)-(\d+)-/;
 
@@ -27,7 +28,7 @@ export function cleanStaleStaging(runtimesDir: string): string[] {
 }
 
 export function ensureRuntimesDir(runtimesDir: string): void {
-  mkdirSync(runtimesDir, { recursive: true, mode: 0o755 });
+  makeDirs(runtimesDir, 0o755);
 }
 
 export function newStagingDir(runtimesDir: string): Promise<string> {

@@ -239,6 +239,37 @@ describe('bad input gets a one-line error and changes nothing', () => {
   });
 });
 
+describe('a store path that does not exist yet', () => {
+  it('is created readable by everyone, even under umask 077, and other users can list it', () => {
+    const fresh = join(work, 'fresh', 'opt', 'rnx');
+    const r = spawnSync('sh', ['-c', `umask 077; exec "$0" "$@"`, process.execPath, RNX_BIN, 'runtime', 'install', bbDir], {
+      encoding: 'utf8',
+      env: { ...process.env, RNX_ROOT: fresh },
+    });
+    expect(r.stderr).not.toMatch(/Error|at /);
+    expect(r.status).toBe(0);
+    for (const d of [join(work, 'fresh'), join(work, 'fresh', 'opt'), fresh, join(fresh, 'runtimes')]) {
+      expect((statSync(d).mode & 0o777).toString(8), d).toBe('755');
+    }
+    const list = rnx(['runtime', 'list'], { env: { RNX_ROOT: fresh }, asUid: 65534 });
+    expect(list.stdout).toMatch(/^bb\s+1\.36/m);
+    expect(list.code).toBe(0);
+    rmSync(join(work, 'fresh'), { recursive: true, force: true });
+  });
+
+  it('a store other users cannot read is named as such, not reported empty', () => {
+    const priv = join(work, 'private-store');
+    expect(rnx(['runtime', 'install', bbDir], { env: { RNX_ROOT: priv } }).code).toBe(0);
+    chmodSync(priv, 0o700);
+    for (const args of [['runtime', 'list'], ['runtime', 'info', 'bb'], ['job', 'run', '--runtime=bb', 'true']]) {
+      const r = rnx(args, { env: { RNX_ROOT: priv }, asUid: 65534 });
+      expect(r.stderr.trim(), args.join(' ')).toBe(`rnx: cannot read ${priv}: permission denied`);
+      expect(r.code).toBe(4);
+    }
+    rmSync(priv, { recursive: true, force: true });
+  });
+});
+
 describe('interrupted installs', () => {
   it('leave no visible runtime, and the next run removes the staging debris', async () => {
     const big = join(work, 'big.tar');

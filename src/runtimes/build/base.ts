@@ -1,11 +1,12 @@
 // Bootstrapped base systems, cached per suite and variant, so only the first runtime of a suite pays for
 // debootstrap. A cached base already has its apt sources, package lists and updates applied.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processAlive } from '../../util/process.js';
 import { aptGet, cacheLockFile, prepareTree, unprepareTree } from './chroot.js';
 import type { BuildLog } from './log.js';
 import type { Mirrors } from './mirror.js';
+import { makeDirs } from '../../util/dirs.js';
 
 export const BASE_FORMAT = 1;
 
@@ -76,9 +77,9 @@ export async function ensureBase(
   }
   cleanStaleBases();
   const basesDir = join(cacheRoot(), 'bases');
-  mkdirSync(basesDir, { recursive: true, mode: 0o755 });
+  makeDirs(basesDir, 0o755);
   const aptCache = aptCacheDir(suite);
-  mkdirSync(aptCache, { recursive: true, mode: 0o755 });
+  makeDirs(aptCache, 0o755);
   const tmp = join(basesDir, `.tmp-${process.pid}-${suite}-${variant}`);
   rmSync(tmp, { recursive: true, force: true });
   try {

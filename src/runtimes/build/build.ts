@@ -27,6 +27,7 @@ import { BuildLog, CommandFailed } from './log.js';
 import { chooseMirrors, sourcesFor } from './mirror.js';
 import { renderRuntimeYaml, type Recipe, type RecipeTest } from './recipe.js';
 import { dpkgExcludes, trimTree } from './trim.js';
+import { makeDirs } from '../../util/dirs.js';
 
 export const PHASES = ['bootstrap', 'packages', 'steps', 'trim', 'check', 'test', 'install'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -188,8 +189,9 @@ export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<
   emit({ type: 'log', file: logFile });
   log.note(`building ${recipe.name} ${recipe.version} from ${recipe.file} (debian ${recipe.base.suite} ${recipe.base.variant})`);
 
-  mkdirSync(join(root, 'build'), { recursive: true, mode: 0o700 });
-  mkdirSync(runtimesDir, { recursive: true, mode: 0o755 });
+  // only the build directory itself is private: the store root above it must stay readable by everyone
+  makeDirs(join(root, 'build'), 0o700);
+  makeDirs(runtimesDir, 0o755);
   for (const r of cleanStaleBuilds(root)) log.note(`removed leftover ${r}`);
   const buildDir = join(root, 'build', `${recipe.name}-${process.pid}`);
   const tree = join(buildDir, runtimeFiles.tree);

@@ -1,7 +1,8 @@
 // The build log: every command's output goes to a file, and the last lines are kept for error messages.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirs } from '../../util/dirs.js';
 
 const TAIL_LINES = 40;
 
@@ -36,7 +37,7 @@ export class BuildLog {
   onLine?: (line: string) => void;
 
   constructor(readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o755 });
+    makeDirs(dirname(file), 0o755);
     this.fd = openSync(file, 'a', 0o644);
   }
 
