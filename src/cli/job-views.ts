@@ -9,7 +9,7 @@ import { FINAL_STATES, jobDurationMs, type JobRecord } from '../jobs/types.js';
 import { readUsage, UsageSampler, type UsageReading, type UsageSample } from '../metrics/cgroup-usage.js';
 import { checkLauncher } from '../launcher/locate.js';
 import { ExitCode, UserError } from '../util/errors.js';
-import { formatBytes, formatCommand, formatDate, formatTable } from '../util/format.js';
+import { formatBytes, formatCommand, formatDate, formatPeakMemory, formatTable } from '../util/format.js';
 import { printJson } from './context.js';
 
 export function exitText(r: JobRecord): string {
@@ -56,7 +56,7 @@ export function statusCommand(ref: string, opts: { json?: boolean }): void {
   ];
   if (r.workdir) lines.push(`workdir:   ${r.workdir}`);
   if (Object.keys(r.env).length) lines.push(`env:       ${Object.entries(r.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  if (r.usage) lines.push(`usage:     cpu ${prettyMs(r.usage.cpuUsec / 1000)}, peak memory ${formatBytes(r.usage.peakMemory)}, wall ${prettyMs(r.usage.wallUsec / 1000)}`);
+  if (r.usage) lines.push(`usage:     cpu ${prettyMs(r.usage.cpuUsec / 1000)}, ${formatPeakMemory(r.usage)}, wall ${prettyMs(r.usage.wallUsec / 1000)}`);
   if (r.error) lines.push(`error:     ${r.error}`);
   lines.push(`output:    ${store.file(r.id, 'output')}`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -96,6 +96,8 @@ function intervalMs(text: string): number {
 }
 
 export interface StatsView extends UsageReading {
+  /** A finished job's highest sampled working set (from its record). */
+  memoryPeakWorkingSet?: number;
   id: string;
   state: string;
   cpuPercent?: number;
@@ -105,7 +107,7 @@ function finalStats(r: JobRecord): StatsView {
   return {
     id: r.id,
     state: r.state,
-    ...(r.usage ? { cpuUsec: r.usage.cpuUsec, memoryPeak: r.usage.peakMemory, cpuPercent: r.usage.wallUsec ? (r.usage.cpuUsec / r.usage.wallUsec) * 100 : 0 } : {}),
+    ...(r.usage ? { cpuUsec: r.usage.cpuUsec, memoryPeak: r.usage.peakMemory, ...(r.usage.peakWorkingSet !== undefined ? { memoryPeakWorkingSet: r.usage.peakWorkingSet } : {}), cpuPercent: r.usage.wallUsec ? (r.usage.cpuUsec / r.usage.wallUsec) * 100 : 0 } : {}),
     ...(r.limits.memory ? { memoryLimit: r.limits.memory } : {}),
     ...(r.limits.cpu ? { cpuQuotaPercent: r.limits.cpu } : {}),
   };
@@ -119,7 +121,11 @@ function liveStats(r: JobRecord, s: UsageSample): StatsView {
 function renderStats(v: StatsView): string {
   const pct = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(1)}%`);
   const cpu = v.cpuPercent === undefined ? '-' : `${pct(v.cpuPercent)} of a core${v.cpuQuotaPercent ? `, ${pct((v.cpuPercent / v.cpuQuotaPercent) * 100)} of its ${v.cpuQuotaPercent}% quota` : ''}`;
-  const mem = `${v.memoryCurrent === undefined ? '-' : formatBytes(v.memoryCurrent)} now, ${v.memoryPeak === undefined ? '-' : formatBytes(v.memoryPeak)} peak, limit ${v.memoryLimit ? formatBytes(v.memoryLimit) : 'none'}`;
+  const size = (n: number | undefined) => (n === undefined ? '-' : formatBytes(n));
+  const mem =
+    v.memoryWorkingSet !== undefined
+      ? `${size(v.memoryWorkingSet)} working set, ${size(v.memoryCache)} page cache (${size(v.memoryCurrent)} charged, peak ${size(v.memoryPeak)}), limit ${v.memoryLimit ? formatBytes(v.memoryLimit) : 'none'}`
+      : `${size(v.memoryCurrent)} now, ${size(v.memoryPeak)} peak, limit ${v.memoryLimit ? formatBytes(v.memoryLimit) : 'none'}`;
   const lines = [`job ${v.id} (${v.state})`, `cpu:     ${cpu}`, `memory:  ${mem}`];
   if (v.pids !== undefined) lines.push(`pids:    ${v.pids}${v.pidsLimit ? ` of ${v.pidsLimit}` : ''}`);
   if (v.ioReadBytes !== undefined) lines.push(`io:      read ${formatBytes(v.ioReadBytes)}, written ${formatBytes(v.ioWriteBytes ?? 0)}`);

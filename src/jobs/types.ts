@@ -18,7 +18,10 @@ export interface JobLimits {
 
 export interface JobFinalUsage {
   cpuUsec: number;
+  /** The cgroup's highest usage, the page cache of the job's files included. */
   peakMemory: number;
+  /** The highest working set (usage minus inactive file cache) the launcher sampled, where it reported one. */
+  peakWorkingSet?: number;
   wallUsec: number;
 }
 

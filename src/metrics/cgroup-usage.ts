@@ -5,7 +5,14 @@ import { join } from 'node:path';
 export interface UsageReading {
   /** Cumulative CPU time, microseconds. */
   cpuUsec?: number;
+  /** Everything charged to the cgroup, the page cache of files the job wrote or read included. */
   memoryCurrent?: number;
+  /** What the job itself holds: usage minus the inactive file cache, which the kernel reclaims first (the figure
+   * docker stats and cAdvisor show; a job that writes its output fast has its usage filled with that cache). */
+  memoryWorkingSet?: number;
+  /** Page cache charged to the cgroup (active and inactive file pages). */
+  memoryCache?: number;
+  /** Highest usage seen, cache included (the kernel keeps no peak of the working set). */
   memoryPeak?: number;
   /** undefined when unlimited. */
   memoryLimit?: number;
@@ -49,6 +56,16 @@ export function readUsage(mode: 'v1' | 'v2', cgroups: Record<string, string>): U
   return mode === 'v2' ? readV2(cgroups.unified ?? Object.values(cgroups)[0] ?? '') : readV1(cgroups);
 }
 
+/** Working set and cache from memory.stat (v1 names them total_*, covering child cgroups too). */
+function memoryBreakdown(current: number | undefined, stat: Map<string, number>, prefix: '' | 'total_'): Pick<UsageReading, 'memoryWorkingSet' | 'memoryCache'> {
+  const inactive = stat.get(`${prefix}inactive_file`);
+  const file = stat.get(prefix === '' ? 'file' : 'total_cache');
+  const r: Pick<UsageReading, 'memoryWorkingSet' | 'memoryCache'> = {};
+  if (current !== undefined && inactive !== undefined) r.memoryWorkingSet = Math.max(0, current - inactive);
+  if (file !== undefined) r.memoryCache = file;
+  return r;
+}
+
 function readV2(dir: string): UsageReading {
   const cpu = keyed(readText(join(dir, 'cpu.stat')));
   const [quota, period] = (readText(join(dir, 'cpu.max')) ?? 'max').split(/\s+/);
@@ -58,9 +75,11 @@ function readV2(dir: string): UsageReading {
     ioRead += Number(/rbytes=(\d+)/.exec(line)?.[1] ?? 0);
     ioWrite += Number(/wbytes=(\d+)/.exec(line)?.[1] ?? 0);
   }
+  const memoryCurrent = readNumber(join(dir, 'memory.current'));
   const r: UsageReading = {
     cpuUsec: cpu.get('usage_usec'),
-    memoryCurrent: readNumber(join(dir, 'memory.current')),
+    memoryCurrent,
+    ...memoryBreakdown(memoryCurrent, keyed(readText(join(dir, 'memory.stat'))), ''),
     memoryPeak: readNumber(join(dir, 'memory.peak')),
     memoryLimit: readNumber(join(dir, 'memory.max')),
     pids: readNumber(join(dir, 'pids.current')),
@@ -76,6 +95,7 @@ function readV1(cg: Record<string, string>): UsageReading {
   const r: UsageReading = {};
   if (cg.memory) {
     r.memoryCurrent = readNumber(join(cg.memory, 'memory.usage_in_bytes'));
+    Object.assign(r, memoryBreakdown(r.memoryCurrent, keyed(readText(join(cg.memory, 'memory.stat'))), 'total_'));
     r.memoryPeak = readNumber(join(cg.memory, 'memory.max_usage_in_bytes'));
     r.memoryLimit = v1Limit(readNumber(join(cg.memory, 'memory.limit_in_bytes')));
   }

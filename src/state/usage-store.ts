@@ -12,6 +12,7 @@ export interface UsageState {
   memory: number[];
   last: UsageSample | undefined;
   peakCpu: number;
+  /** Highest working set among the samples taken (the kernel keeps a peak of usage only, cache included). */
   peakMemory: number;
   samples: number;
   sample(job: JobRecord | undefined): void;
@@ -58,12 +59,17 @@ export function createUsageStore(read: (mode: 'v1' | 'v2', cgroups: Record<strin
         last: s,
         samples: st.samples + 1,
         cpu: s.cpuPercent !== undefined ? push(st.cpu, s.cpuPercent) : st.cpu,
-        memory: s.memoryCurrent !== undefined ? push(st.memory, s.memoryCurrent) : st.memory,
+        memory: workingSet(s) !== undefined ? push(st.memory, workingSet(s)!) : st.memory,
         peakCpu: Math.max(st.peakCpu, s.cpuPercent ?? 0),
-        peakMemory: Math.max(st.peakMemory, s.memoryPeak ?? 0, s.memoryCurrent ?? 0),
+        peakMemory: Math.max(st.peakMemory, workingSet(s) ?? 0),
       });
     },
   }));
+}
+
+/** The memory figure shown for a job: its working set where the kernel reports one, else all it is charged. */
+export function workingSet(r: UsageReading): number | undefined {
+  return r.memoryWorkingSet ?? r.memoryCurrent;
 }
 
 const SPARK = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

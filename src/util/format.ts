@@ -37,3 +37,10 @@ function quoteArg(arg: string): string {
   if (shown !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(shown)) return shown;
   return `'${shown.replace(/'/g, `'\\''`)}'`;
 }
+
+/** A finished job's peak memory, saying which figure it is: its working set, or usage with the page cache. */
+export function formatPeakMemory(usage: { peakMemory: number; peakWorkingSet?: number }): string {
+  return usage.peakWorkingSet !== undefined
+    ? `peak ${formatBytes(usage.peakWorkingSet)} working set (${formatBytes(usage.peakMemory)} with page cache)`
+    : `peak ${formatBytes(usage.peakMemory)} (page cache included)`;
+}

@@ -181,12 +181,28 @@ describe('background jobs', () => {
     expect(cpu.cpuPercent).toBeGreaterThan(50);
     const mem = JSON.parse(run(['job', 'stats', memId, '--json']).stdout);
     expect(mem.memoryCurrent).toBeGreaterThan(50_000_000);
+    expect(mem.memoryWorkingSet).toBeGreaterThan(50_000_000);
     expect(run(['job', 'stats', cpuId]).stdout).toMatch(/cpu:\s+\d+\.\d% of a core/);
     run(['job', 'stop', cpuId, '--grace', '1s']);
     run(['job', 'stop', memId, '--grace', '1s']);
     const fin = JSON.parse(run(['job', 'stats', cpuId, '--json']).stdout);
     expect(fin.state).toBe('stopped');
     expect(fin.cpuUsec).toBeGreaterThan(1_000_000);
+  });
+
+  it('memory shows the working set: the page cache of the job\'s own output is shown beside it, not in it', async () => {
+    const id = run(['job', 'run', `--runtime=${RT}`, '-d', '--memory', '256M', '--timeout', '30s', 'sh', '-c', 'dd if=/dev/zero bs=1M count=160 2>/dev/null; sleep 30']).stdout.trim();
+    let st: Record<string, number> = {};
+    for (let i = 0; i < 100; i++) {
+      st = JSON.parse(run(['job', 'stats', id, '--json']).stdout);
+      if ((st.memoryCache ?? 0) > 100 * 2 ** 20) break;
+      await sleep(200);
+    }
+    expect(st.memoryCurrent).toBeGreaterThan(100 * 2 ** 20);
+    expect(st.memoryCache).toBeGreaterThan(100 * 2 ** 20);
+    expect(st.memoryWorkingSet).toBeLessThan(40 * 2 ** 20);
+    expect(run(['job', 'stats', id]).stdout).toMatch(/memory:\s+[\d.]+ (KiB|MiB) working set, [\d.]+ MiB page cache/);
+    run(['job', 'stop', id, '--grace', '1s']);
   });
 
   it('the record completes with all output when the rnx process is killed with SIGKILL', async () => {

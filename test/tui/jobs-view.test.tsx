@@ -27,6 +27,8 @@ function fakeCgroup(): string {
   writeFileSync(join(dir, 'memory.current'), String(20 * 1024 * 1024));
   writeFileSync(join(dir, 'memory.peak'), String(30 * 1024 * 1024));
   writeFileSync(join(dir, 'memory.max'), String(128 * 1024 * 1024));
+  // 12 MiB of the 20 charged are inactive page cache (the job's output, say): the working set is 8 MiB
+  writeFileSync(join(dir, 'memory.stat'), `anon ${6 << 20}\nfile ${14 << 20}\ninactive_file ${12 << 20}\nactive_file ${2 << 20}\n`);
   writeFileSync(join(dir, 'pids.current'), '3');
   writeFileSync(join(dir, 'pids.max'), '64');
   writeFileSync(join(dir, 'cpu.max'), 'max 100000');
@@ -98,13 +100,13 @@ describe('Jobs view', () => {
     expect(r.lastFrame()).toContain('wrap');
   });
 
-  it('shows usage sparklines, memory against its limit and pids from the cgroup', async () => {
+  it('shows usage sparklines, the working set against its limit with the cache beside it, and pids from the cgroup', async () => {
     const { r, cg } = await setup();
     await until(() => r.lastFrame()!.includes('PIDS 3 / 64'));
     writeFileSync(join(cg, 'cpu.stat'), 'usage_usec 200000\n');
     await until(() => /CPU\s+[▁▂▃▄▅▆▇█ ]+\d+%/.test(r.lastFrame()!));
-    expect(r.lastFrame()).toMatch(/MEM\s+[▁▂▃▄▅▆▇█ ]+20 MiB \/ 128 MiB peak 30 MiB/);
-    expect(r.lastFrame()).toContain('16% of limit');
+    expect(r.lastFrame()).toMatch(/MEM\s+[▁▂▃▄▅▆▇█ ]+8 MiB \/ 128 MiB peak 8 MiB/);
+    expect(r.lastFrame()).toContain('6% of limit  page cache 14 MiB');
   });
 
   it('shows final usage of a finished job, filters, and removes it after confirmation', async () => {
