@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, constants, copyFileSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, symlinkSync, type Stats } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { UserError } from '../util/errors.js';
+import { UserError, isErrno } from '../util/errors.js';
 import { printable } from '../util/printable.js';
 import type { EntryType, ManifestEntry } from './manifest.js';
 
@@ -24,6 +24,11 @@ export interface ScanOptions {
   /** Compute sha256 of files (default true). */
   hash?: boolean;
   onFile?: (bytes: number) => void;
+  /**
+   * Called with a directory that cannot be listed (EACCES: readable by root only, e.g. /root as another user),
+   * which is then left out; without it such a directory is an error.
+   */
+  onUnreadableDir?: (rel: string) => void;
 }
 
 /** Lists every entry under `root` (relative paths, "." for root), hashing files with bounded concurrency. */
@@ -45,7 +50,15 @@ export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Ma
     }
     entries.push(entry);
     if (type === 'dir') {
-      for (const name of readdirSync(abs).sort()) walk(rel === '.' ? name : `${rel}/${name}`);
+      let names: string[];
+      try {
+        names = readdirSync(abs);
+      } catch (err) {
+        if (!opts.onUnreadableDir || !isErrno(err, 'EACCES')) throw err;
+        opts.onUnreadableDir(rel);
+        return;
+      }
+      for (const name of names.sort()) walk(rel === '.' ? name : `${rel}/${name}`);
     }
   };
   walk('.');
@@ -79,11 +92,27 @@ export function hashFileSync(path: string): string {
   }
 }
 
-/** Hashes files in order, yielding to the event loop every ~32 MB so progress and UIs stay live. */
-export async function hashFiles(root: string, files: ManifestEntry[], onHashed: (entry: ManifestEntry, sha: string) => void): Promise<void> {
+/**
+ * Hashes files in order, yielding to the event loop every ~32 MB so progress and UIs stay live. A file the
+ * caller may not read goes to `onUnreadable` where one is given (else it is an error).
+ */
+export async function hashFiles(
+  root: string,
+  files: ManifestEntry[],
+  onHashed: (entry: ManifestEntry, sha: string) => void,
+  onUnreadable?: (entry: ManifestEntry) => void,
+): Promise<void> {
   let sinceYield = 0;
   for (const e of files) {
-    onHashed(e, hashFileSync(join(root, e.path)));
+    let sha: string;
+    try {
+      sha = hashFileSync(join(root, e.path));
+    } catch (err) {
+      if (!onUnreadable || !isErrno(err, 'EACCES')) throw err;
+      onUnreadable(e);
+      continue;
+    }
+    onHashed(e, sha);
     sinceYield += e.size + 4096;
     if (sinceYield > 32 << 20) {
       sinceYield = 0;

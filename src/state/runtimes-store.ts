@@ -173,9 +173,12 @@ export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
         const n = target(name);
         if (!n || busy()) return;
         await runTask('verify', n, 'starting…', async (progress) => {
-          const r = await deps.ops.verifyRuntime(deps.root, n, (done, total) =>
-            progress(`hashing ${Math.floor((done / Math.max(total, 1)) * 100)}%`, done / Math.max(total, 1)),
-          );
+          const r = await deps.ops
+            .verifyRuntime(deps.root, n, (done, total) => progress(`hashing ${Math.floor((done / Math.max(total, 1)) * 100)}%`, done / Math.max(total, 1)))
+            .catch((err: unknown) => {
+              set((s) => ({ verified: { ...s.verified, [n]: { ok: false, summary: describeError(err), details: [], at: Date.now() } } }));
+              throw err;
+            });
           const { findings: details, summary } = describeVerify(r);
           set((s) => ({ verified: { ...s.verified, [n]: { ok: r.ok, summary, details, at: Date.now() } } }));
           ui.getState().say(`verify ${n}: ${summary}`, r.ok ? 'ok' : 'error');
@@ -185,7 +188,10 @@ export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
         const n = target(name);
         if (!n || busy()) return;
         await runTask('check', n, 'reading the tree…', async (progress) => {
-          const r = await deps.ops.checkRuntime(deps.root, n, (files) => progress(`${files} files read`));
+          const r = await deps.ops.checkRuntime(deps.root, n, (files) => progress(`${files} files read`)).catch((err: unknown) => {
+            set((s) => ({ checked: { ...s.checked, [n]: { ok: false, summary: describeError(err), details: [], at: Date.now() } } }));
+            throw err;
+          });
           const { findings: details, summary } = describeCheck(r);
           set((s) => ({ checked: { ...s.checked, [n]: { ok: r.ok, summary, details, at: Date.now() } } }));
           ui.getState().say(`check ${n}: ${summary}`, r.ok ? 'ok' : 'error');

@@ -239,6 +239,42 @@ describe('bad input gets a one-line error and changes nothing', () => {
   });
 });
 
+describe('verify and check as a plain user', () => {
+  it('check what the user can read, and say which root-only files were skipped', () => {
+    const src = join(work, 'rootonly');
+    mkdirSync(src);
+    writeBusyboxTree(join(src, 'isolated'));
+    mkdirSync(join(src, 'isolated', 'root'), { recursive: true });
+    writeFileSync(join(src, 'isolated', 'root', '.profile'), 'x\n');
+    chmodSync(join(src, 'isolated', 'root'), 0o700);
+    writeFileSync(join(src, 'isolated', 'etc-shadow'), 'secret\n', { mode: 0o600 });
+    writeFileSync(join(src, 'runtime.yml'), 'name: rootonly\nversion: "1"\n');
+    expect(rnx(['runtime', 'install', src], { env }).code).toBe(0);
+
+    const v = rnx(['runtime', 'verify', 'rootonly'], { env, asUid: 65534 });
+    expect(v.stderr).toBe('');
+    expect(v.stdout).toContain('skipped   etc-shadow: readable by root only');
+    expect(v.stdout).toContain('skipped   root/.profile: readable by root only');
+    expect(v.stdout).toMatch(/rootonly: intact \(\d+ entries checked; 2 root-only skipped\)/);
+    expect(v.code).toBe(0);
+    const json = JSON.parse(rnx(['runtime', 'verify', 'rootonly', '--json'], { env, asUid: 65534 }).stdout);
+    expect(json.skipped).toEqual(['etc-shadow', 'root/.profile']);
+
+    const c = rnx(['runtime', 'check', 'rootonly'], { env, asUid: 65534 });
+    expect(c.stdout).toMatch(/rootonly: self-contained \(.*; 2 root-only skipped\)/);
+    expect(c.code).toBe(0);
+
+    // what the user can read is still checked: a changed readable file fails verify
+    writeFileSync(join(root, 'runtimes', 'rootonly', 'isolated', 'bin', 'busybox'), 'tampered');
+    const bad = rnx(['runtime', 'verify', 'rootonly'], { env, asUid: 65534 });
+    expect(bad.stdout).toContain('modified  bin/busybox');
+    expect(bad.code).toBe(5);
+    // root sees everything
+    expect(rnx(['runtime', 'verify', 'rootonly'], { env }).stdout).not.toContain('skipped');
+    expect(rnx(['runtime', 'remove', 'rootonly'], { env }).code).toBe(0);
+  });
+});
+
 describe('a store path that does not exist yet', () => {
   it('is created readable by everyone, even under umask 077, and other users can list it', () => {
     const fresh = join(work, 'fresh', 'opt', 'rnx');

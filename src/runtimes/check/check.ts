@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { isErrno } from '../../util/errors.js';
 import { resolveInTreePath } from '../in-tree-path.js';
 import { isElf, machineName, multiarchTriplet, readElf, type ElfInfo } from './elf.js';
 
@@ -27,6 +28,8 @@ export interface CheckReport {
   /** Dependencies of shared libraries found in the tree only by SONAME, off the search path (see below). */
   preloaded: number;
   missing: Miss[];
+  /** Files and directories the caller may not read (root-only), left out of the check. */
+  skipped: string[];
   elapsedMs: number;
 }
 
@@ -55,10 +58,19 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
   const candidates: Array<{ path: string; abs: string; node: Extract<Node, { kind: 'file' }> }> = [];
   let files = 0;
   let preloaded = 0;
+  const skipped: string[] = [];
 
   // 1. Walk the tree without following symlinks, building an in-memory image of it.
   const walk = async (abs: string, rel: string, dir: Extract<Node, { kind: 'dir' }>): Promise<void> => {
-    const names = await readdir(abs);
+    let names: string[];
+    try {
+      names = await readdir(abs);
+    } catch (err) {
+      // root-only (e.g. /root as a plain user): say it was skipped rather than fail the whole check
+      if (!isErrno(err, 'EACCES')) throw err;
+      skipped.push(rel);
+      return;
+    }
     await forEachLimit(names, 16, async (name) => {
       const childAbs = join(abs, name);
       const childRel = rel === '/' ? `/${name}` : `${rel}/${name}`;
@@ -90,7 +102,8 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
     try {
       fh = await open(c.abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (err) {
-      missing.push({ file: c.path, kind: 'unreadable', need: c.path, detail: (err as Error).message });
+      if (isErrno(err, 'EACCES')) skipped.push(c.path);
+      else missing.push({ file: c.path, kind: 'unreadable', need: c.path, detail: (err as Error).message });
       return;
     }
     try {
@@ -210,7 +223,7 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
     }
   }
 
-  return { ok: missing.length === 0, tree, files, elfFiles: elfs.length, scripts: scripts.length, preloaded, missing, elapsedMs: Date.now() - started };
+  return { ok: missing.length === 0, tree, files, elfFiles: elfs.length, scripts: scripts.length, preloaded, missing, skipped: skipped.sort(), elapsedMs: Date.now() - started };
 }
 
 function uniq(a: string[]): string[] {

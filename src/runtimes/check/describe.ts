@@ -18,8 +18,9 @@ export function describeMiss(m: Miss): string {
 export function describeCheck(r: CheckReport): { findings: string[]; summary: string } {
   const preloaded = r.preloaded ? `, ${r.preloaded} library dependencies found only by SONAME` : '';
   const stats = `${r.files} files, ${r.elfFiles} ELF, ${r.scripts} scripts${preloaded}, ${(r.elapsedMs / 1000).toFixed(1)}s`;
+  const skipped = r.skipped.length ? `; ${r.skipped.length} root-only skipped` : '';
   return {
-    findings: r.missing.map(describeMiss),
-    summary: r.ok ? `self-contained (${stats})` : `NOT self-contained: ${r.missing.length} missing (${stats})`,
+    findings: [...r.missing.map(describeMiss), ...r.skipped.map((p) => `skipped ${p}: readable by root only (run as root to check it)`)],
+    summary: r.ok ? `self-contained (${stats}${skipped})` : `NOT self-contained: ${r.missing.length} missing (${stats}${skipped})`,
   };
 }
