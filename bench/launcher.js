@@ -1,19 +1,21 @@
 // Benchmark: rnx-launch start-up against bubblewrap on the same runtime tree, in the same run.
 //   rnx-launch --runtime X -- true
 //   bwrap --ro-bind TREE / --proc /proc --dev /dev --unshare-all true
-// On a cgroup v1 host it also times the cgroup work alone (what rnx-launch does and bwrap does not).
-// Uses a Debian-sized runtime if one is installed (/opt/rnx/runtimes/base), else the busybox test runtime.
-// Uses hyperfine when installed, else times RUNS runs itself. Target: ratio (rnx / bwrap) <= 1.0.
-// Run as root after `rnx setup` (or the launcher tests' global setup): node bench/launcher.js
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+// The two run in rounds whose order rotates (bench/lib.js timeRounds), and the goal is judged on the median of
+// the paired ratios (rnx / bwrap, round by round), with their spread: a goal met on one machine and missed on
+// another of the same kind is missed. On a cgroup v1 host it also times the cgroup work alone (what rnx-launch
+// does and bwrap does not). Uses a Debian-sized runtime if one is installed (/opt/rnx/runtimes/base), else the
+// busybox test runtime. Target: median ratio <= 1.0.
+// Run as root after `rnx setup` (or the launcher tests' global setup): node bench/launcher.js  (RUNS=101)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fmtMs, fmtSpread, median, timeRounds } from './lib.js';
 
 const LAUNCHER = '/usr/local/libexec/rnx/rnx-launch';
 const RUNTIMES = '/opt/rnx/runtimes';
-const runs = Number(process.env.RUNS ?? 50);
+const runs = Number(process.env.RUNS ?? 101);
 
 function pickRuntime() {
   for (const name of ['base', 'debian', 'rnx-test-busybox', 'rnx-bench-busybox']) {
@@ -24,50 +26,28 @@ function pickRuntime() {
   throw new Error(`no runtime with launch.spec under ${RUNTIMES}; run the launcher tests once (npx vitest run test/launcher)`);
 }
 
-function have(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-function quote(a) {
-  return /^[A-Za-z0-9_./=:-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
-}
-
-/** median and mean ms of `argv` over `runs` runs */
-function timeIt(argv) {
-  const check = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (check.status !== 0) throw new Error(`${argv.join(' ')} failed (${check.status}): ${check.stderr}`);
-  if (have('hyperfine')) {
-    const dir = mkdtempSync(join(tmpdir(), 'rnx-bench-'));
-    try {
-      const out = join(dir, 'h.json');
-      execFileSync('hyperfine', ['-N', '--warmup', '5', '--runs', String(runs), '--export-json', out, argv.map(quote).join(' ')], { stdio: 'ignore' });
-      const r = JSON.parse(readFileSync(out, 'utf8')).results[0];
-      return { median: r.median * 1000, mean: r.mean * 1000, min: r.min * 1000, tool: 'hyperfine' };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  const t = [];
-  for (let i = 0; i < runs + 5; i++) {
-    const t0 = process.hrtime.bigint();
-    spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' });
-    if (i >= 5) t.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  t.sort((a, b) => a - b);
-  return { median: t[Math.floor(t.length / 2)], mean: t.reduce((a, b) => a + b, 0) / t.length, min: t[0], tool: 'spawnSync' };
-}
-
 const runtime = pickRuntime();
 const tree = join(RUNTIMES, runtime, 'isolated');
 const trueBin = existsSync(join(tree, 'usr', 'bin', 'true')) ? '/usr/bin/true' : 'true';
-const rnx = timeIt([LAUNCHER, '--runtime', runtime, '--', 'true']);
-const bwrap = timeIt(['bwrap', '--ro-bind', tree, '/', '--proc', '/proc', '--dev', '/dev', '--unshare-all', trueBin]);
-const fmt = (r) => `median ${r.median.toFixed(2)} ms  mean ${r.mean.toFixed(2)} ms  min ${r.min.toFixed(2)} ms`;
-console.log(`runtime: ${runtime} (${tree})   runs: ${runs}   timer: ${rnx.tool}`);
-console.log(`  rnx-launch --runtime ${runtime} -- true      ${fmt(rnx)}`);
-console.log(`  bwrap --ro-bind TREE / ... --unshare-all true  ${fmt(bwrap)}`);
-console.log(`  ratio rnx/bwrap (median): ${(rnx.median / bwrap.median).toFixed(2)}  (target <= 1.0)`);
-if (rnx.median / bwrap.median > 1.0) process.exitCode = 1;
+const rnxArgv = [LAUNCHER, '--runtime', runtime, '--', 'true'];
+const bwrapArgv = ['bwrap', '--ro-bind', tree, '/', '--proc', '/proc', '--dev', '/dev', '--unshare-all', trueBin];
+for (const argv of [rnxArgv, bwrapArgv]) {
+  const check = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (check.status !== 0) throw new Error(`${argv.join(' ')} failed (${check.status}): ${check.stderr}`);
+}
+const [rnxT, bwrapT] = timeRounds(runs, [
+  [rnxArgv[0], rnxArgv.slice(1)],
+  [bwrapArgv[0], bwrapArgv.slice(1)],
+], { warmup: 5 });
+const ratios = rnxT.map((t, i) => t / bwrapT[i]);
+const rnx = { median: median(rnxT) };
+const bwrap = { median: median(bwrapT) };
+console.log(`runtime: ${runtime} (${tree})   rounds: ${runs} (order rotating, 5 warm-up rounds)`);
+console.log(`  rnx-launch --runtime ${runtime} -- true         ${fmtSpread(rnxT, fmtMs)}`);
+console.log(`  bwrap --ro-bind TREE / ... --unshare-all true  ${fmtSpread(bwrapT, fmtMs)}`);
+console.log(`  ratio rnx/bwrap, paired                        ${fmtSpread(ratios)}`);
+console.log(`  goal: median ratio <= 1.0                      ${median(ratios) <= 1.0 ? 'met' : 'MISSED'}`);
+if (median(ratios) > 1.0) process.exitCode = 1;
 
 // Breakdown: the work rnx-launch does and bwrap does not is the job's cgroups. On a v1 host, time that work
 // alone, in this process (no exec): create a cgroup in each controller the launcher uses for every job, set

@@ -18,19 +18,55 @@ export function timeCommand(cmd, args, { runs = 3, setup, env, stdout = 'ignore'
   return median(times);
 }
 
+/** Runs `cmd` once (after `setup`) and returns its wall time in ms; a non-zero exit is an error. */
+function timeOnce(cmd, args, { setup, env, stdout = 'ignore', stdio } = {}) {
+  setup?.();
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: stdio ?? ['ignore', stdout, 'inherit'], env: { ...process.env, ...env } });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}`);
+  return ms;
+}
+
 /**
- * Times two commands in turn, `rounds` times, each run once (after its own `setup`), so that the machine's
- * drift hits both alike. `a` and `b` are [cmd, args, options] as for timeCommand. Returns the median of each
- * and the median of the paired differences (b - a).
+ * Times several commands in rounds, each run once per round (after its own `setup`), the order rotating from
+ * round to round: the machine's drift (page cache, write-back, other work) then hits every command alike, and
+ * none always runs right after the same other. Each command is [cmd, args, options] as for timeCommand.
+ * Returns the times per command, round by round (times[c][round]), so that callers can pair them.
+ */
+export function timeRounds(rounds, commands, { warmup = 0 } = {}) {
+  const times = commands.map(() => []);
+  for (let i = 0; i < warmup + rounds; i++) {
+    for (let k = 0; k < commands.length; k++) {
+      const c = (i + k) % commands.length;
+      const [cmd, args, opts] = commands[c];
+      const ms = timeOnce(cmd, args, opts);
+      if (i >= warmup) times[c].push(ms);
+    }
+  }
+  return times;
+}
+
+/**
+ * Times two commands in turn, `rounds` times (see timeRounds). Returns the median of each and the median of
+ * the paired differences (b - a).
  */
 export function timeAlternating(rounds, a, b) {
-  const aTimes = [];
-  const bTimes = [];
-  for (let i = 0; i < rounds; i++) {
-    aTimes.push(timeCommand(a[0], a[1], { ...a[2], runs: 1 }));
-    bTimes.push(timeCommand(b[0], b[1], { ...b[2], runs: 1 }));
-  }
+  const [aTimes, bTimes] = timeRounds(rounds, [a, b]);
   return { a: median(aTimes), b: median(bTimes), diff: median(bTimes.map((t, i) => t - aTimes[i])) };
+}
+
+/** min, quartiles, median and max of a list of numbers. */
+export function spread(values) {
+  const s = [...values].sort((x, y) => x - y);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
+  return { min: s[0], p25: at(0.25), median: at(0.5), p75: at(0.75), max: s[s.length - 1] };
+}
+
+/** "median M (min A, p25 B, p75 C, max D)" with `fmt` for each figure. */
+export function fmtSpread(values, fmt = (v) => v.toFixed(2)) {
+  const q = spread(values);
+  return `median ${fmt(q.median)} (min ${fmt(q.min)}, p25 ${fmt(q.p25)}, p75 ${fmt(q.p75)}, max ${fmt(q.max)})`;
 }
 
 export function median(values) {
