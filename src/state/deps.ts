@@ -58,34 +58,16 @@ export const defaultOps: AppOps = {
   },
   removeRuntime: (root, name) => void removeRuntime(root, name, false),
   async installRuntime(root, source, force, onEvent) {
-    const { existsSync } = await import('node:fs');
-    if (!existsSync(source)) {
-      const build = await import('../runtimes/build/index.js');
-      if (build.findShippedRecipe(source)) {
-        const recipe = build.loadRecipe(source);
-        const result = await build.buildRuntime(recipe, {
-          root,
-          install: true,
-          force,
-          onEvent: (e) => {
-            if (e.type === 'phase-start') onEvent({ text: `building ${source}: ${e.phase} (${e.index + 1}/${e.total})`, fraction: e.index / e.total });
-            else if (e.type === 'output') onEvent({ text: `${e.phase}: ${e.line.slice(0, 200)}` });
-          },
-        });
-        return build.describeBuild(result);
-      }
-    }
-    const { installRuntime } = await import('../runtimes/install.js');
-    const r = await installRuntime(source, {
+    const { describeInstallEvent, describeInstalled, installFromSource } = await import('../runtimes/install-source.js');
+    const result = await installFromSource(source, {
       root,
       force,
-      onProgress: (p) =>
-        onEvent({
-          text: `${p.phase}${p.total ? `: ${Math.floor((p.done / p.total) * 100)}%` : p.done ? `: ${p.done}` : ''}`,
-          ...(p.total ? { fraction: p.done / p.total } : {}),
-        }),
+      onEvent: (e) => {
+        const shown = describeInstallEvent(e);
+        if (shown) onEvent(shown);
+      },
     });
-    return `${r.replaced ? 'replaced' : 'installed'} ${r.spec.name} ${r.spec.version}: ${r.files} files`;
+    return describeInstalled(result);
   },
   listJobs: (store) => store.list(),
   async startJob(store, req) {

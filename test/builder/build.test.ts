@@ -1,12 +1,12 @@
 // Builds real runtimes from Debian packages (debootstrap on the first run; the base is cached after that)
 // and runs commands in them through the installed setuid launcher.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rnx, RNX_BIN } from '../support/cli.js';
-import { launcherProblem } from '../../src/runtimes/build/build.js';
+import { launcherProblem } from '../../src/runtimes/builder/build.js';
 
 const ROOT = '/opt/rnx';
 const LAUNCHER = '/usr/local/libexec/rnx/rnx-launch';
@@ -159,24 +159,32 @@ describe.skipIf(Boolean(problem))('rnx runtime build (real Debian packages, real
   );
 
   it(
-    'installFromRecipeIfShipped builds and installs a shipped recipe by name (second build reuses the cached base)',
+    'installFromSource builds and installs a shipped recipe by name (second build reuses the cached base), printing nothing',
     async () => {
       process.env.RNX_RECIPES_DIR = recipes;
+      const written = vi.spyOn(process.stdout, 'write');
+      const writtenErr = vi.spyOn(process.stderr, 'write');
       try {
-        const { installFromRecipeIfShipped } = await import('../../src/runtimes/build/index.js');
-        expect(await installFromRecipeIfShipped('rnx-no-such-recipe', { root: ROOT })).toBeUndefined();
+        const { installFromSource, sourceKind } = await import('../../src/runtimes/install-source.js');
+        expect(sourceKind('rnx-no-such-recipe')).toBeUndefined();
+        expect(sourceKind('rnx-test-base')).toBe('recipe');
         const events: string[] = [];
-        const res = await installFromRecipeIfShipped('rnx-test-base', {
+        const res = await installFromSource('rnx-test-base', {
           root: ROOT,
           force: true,
           onEvent: (e) => {
-            if (e.type === 'phase-end') events.push(e.phase);
+            if (e.type === 'build' && e.event.type === 'phase-end') events.push(e.event.phase);
           },
         });
-        expect(res).toMatchObject({ name: 'rnx-test-base', installed: true, replaced: true, baseCached: true });
+        expect(res).toMatchObject({ kind: 'recipe', name: 'rnx-test-base', replaced: true });
+        expect(res.build).toMatchObject({ installed: true, replaced: true, baseCached: true });
         expect(events).toEqual(['bootstrap', 'packages', 'steps', 'trim', 'check', 'test', 'install']);
-        expect(res!.tests.map((t) => t.ok)).toEqual([true, true]);
+        expect(res.build!.tests.map((t) => t.ok)).toEqual([true, true]);
+        expect(written).not.toHaveBeenCalled();
+        expect(writtenErr).not.toHaveBeenCalled();
       } finally {
+        written.mockRestore();
+        writtenErr.mockRestore();
         delete process.env.RNX_RECIPES_DIR;
       }
       const list = rnx(['runtime', 'recipes'], { env: env() });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chooseMirrors, readHostAptSources } from '../../src/runtimes/build/mirror.js';
+import { chooseMirrors, readHostAptSources } from '../../src/runtimes/builder/mirror.js';
 
 const dirs: string[] = [];
 function etcApt(files: Record<string, string>): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { listShippedRecipes, parseRecipe, renderRuntimeYaml } from '../../src/runtimes/build/recipe.js';
+import { listShippedRecipes, parseRecipe, renderRuntimeYaml } from '../../src/runtimes/builder/recipe.js';
 import { parseRuntimeSpec } from '../../src/runtimes/spec.js';
-import { dpkgExcludes } from '../../src/runtimes/build/trim.js';
+import { dpkgExcludes } from '../../src/runtimes/builder/trim.js';
 
 const GOOD = `name: demo
 version: "1.0"

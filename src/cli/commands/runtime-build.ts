@@ -27,9 +27,10 @@ export function registerBuildCommands(runtime: Command): void {
         opts: { output?: string; install?: boolean; force?: boolean; keepBuild?: boolean; skipTests?: boolean; mirror?: string; refreshBase?: boolean; json?: boolean },
         cmd: Command,
       ) => {
-        const { loadRecipe, buildRuntime, stderrReporter, describeBuild } = await import('../../runtimes/build/index.js');
+        const { loadRecipe, buildRuntime, describeBuild } = await import('../../runtimes/builder/index.js');
+        const { buildProgressReporter } = await import('../render/build-progress.js');
         const recipe = loadRecipe(recipeArg);
-        const reporter = stderrReporter();
+        const reporter = buildProgressReporter();
         try {
           const result = await buildRuntime(recipe, {
             root: storeRoot(cmd),
@@ -56,7 +57,7 @@ export function registerBuildCommands(runtime: Command): void {
     .description('list the shipped recipes and whether each is installed')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const { shippedRecipeStatus } = await import('../../runtimes/build/index.js');
+      const { shippedRecipeStatus } = await import('../../runtimes/builder/index.js');
       const rows = shippedRecipeStatus(storeRoot(cmd));
       if (opts.json) return printJson(rows);
       if (!rows.length) return void process.stdout.write('no recipes shipped\n');

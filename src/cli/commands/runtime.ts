@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { printJson, storeRoot } from '../context.js';
 import { createProgress } from '../../util/progress.js';
 import { formatBytes, formatDate, formatTable } from '../../util/format.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { runtimeNameProblem } from '../../runtimes/names.js';
-import type { InstallProgress } from '../../runtimes/install.js';
 import { registerBuildCommands } from './runtime-build.js';
 
 // Implementations load on use, so `rnx --help` and the job path never pay for yaml or tar.
@@ -72,23 +70,16 @@ export function registerRuntimeCommands(program: Command): Command {
     .argument('<source>', 'archive, directory, or the name of a shipped recipe (rnx runtime recipes)')
     .option('--force', 'replace an installed runtime of the same name (once the new one is ready)')
     .action(async (source: string, opts: { force?: boolean }, cmd: Command) => {
-      if (!existsSync(source)) {
-        // Not a file or directory: a shipped recipe of that name is built and installed.
-        const { installFromRecipeIfShipped } = await import('../../runtimes/build/index.js');
-        if (await installFromRecipeIfShipped(source, { root: storeRoot(cmd), force: opts.force === true })) return;
+      const { describeInstalled, installFromSource } = await import('../../runtimes/install-source.js');
+      const { installProgressReporter } = await import('../render/install-progress.js');
+      const reporter = installProgressReporter();
+      try {
+        const result = await installFromSource(source, { root: storeRoot(cmd), force: opts.force === true, onEvent: reporter.onEvent });
+        reporter.stop();
+        process.stdout.write(describeInstalled(result) + '\n');
+      } finally {
+        reporter.stop();
       }
-      const { installRuntime } = await import('../../runtimes/install.js');
-      const progress = createProgress();
-      const result = await installRuntime(source, {
-        root: storeRoot(cmd),
-        force: opts.force === true,
-        onProgress: (p) => progress.update(() => describeInstallProgress(p)),
-      });
-      progress.done();
-      for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-      process.stdout.write(
-        `${result.replaced ? 'replaced' : 'installed'} ${result.spec.name} ${result.spec.version}: ${result.files} files, ${formatBytes(result.bytes)}\n`,
-      );
     });
 
   runtime
@@ -152,17 +143,4 @@ export function registerRuntimeCommands(program: Command): Command {
   // `--root` is accepted after the subcommand too (`rnx runtime list --root DIR`).
   for (const sub of runtime.commands) sub.option('--root <dir>', 'runtime store root (default: $RNX_ROOT or /opt/rnx)');
   return runtime;
-}
-
-function describeInstallProgress(p: InstallProgress): string {
-  switch (p.phase) {
-    case 'extract':
-      return `extracting: ${formatBytes(p.done)} of ${formatBytes(p.total)} (${Math.floor((p.done / Math.max(p.total, 1)) * 100)}%)`;
-    case 'copy':
-      return `copying: ${formatBytes(p.done)}`;
-    case 'hash':
-      return `hashing: ${formatBytes(p.done)}`;
-    case 'finalize':
-      return 'writing manifest…';
-  }
 }
