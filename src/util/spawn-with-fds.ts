@@ -61,23 +61,32 @@ export function spawnWithHandle(Handle: ProcessHandleClass, req: SpawnRequest): 
   for (const s of [req.file, ...req.args, ...envPairs]) {
     if (s.includes('\0')) throw new TypeError(`spawn ${req.file}: an argument or variable contains a NUL byte`);
   }
-  const handle = new Handle();
+  let handle: ProcessHandle;
+  let err: number;
   let settle!: (exit: ProcessExit) => void;
   const exited = new Promise<ProcessExit>((resolve) => (settle = resolve));
-  handle.onexit = (exitCode, signalCode) => {
-    handle.close();
-    settle(signalCode ? { code: null, signal: signalCode as NodeJS.Signals } : { code: exitCode, signal: null });
-  };
-  const err = handle.spawn({
-    file: req.file,
-    args: [req.file, ...req.args],
-    envPairs,
-    stdio: req.stdio.map((s, fd) => (s === 'ignore' ? { type: 'ignore' } : { type: 'fd', fd: s === 'inherit' ? fd : s })),
-    detached: req.detached,
-  });
+  try {
+    handle = new Handle();
+    handle.onexit = (exitCode, signalCode) => {
+      handle.close();
+      settle(signalCode ? { code: null, signal: signalCode as NodeJS.Signals } : { code: exitCode, signal: null });
+    };
+    err = handle.spawn({
+      file: req.file,
+      args: [req.file, ...req.args],
+      envPairs,
+      stdio: req.stdio.map((s, fd) => (s === 'ignore' ? { type: 'ignore' } : { type: 'fd', fd: s === 'inherit' ? fd : s })),
+      detached: req.detached,
+    });
+  } catch {
+    // an internal handle whose options changed in a newer Node: the public API still works
+    return spawnWithChildProcess(req);
+  }
   if (err !== 0) {
     handle.close();
-    return { pid: undefined, exited: Promise.resolve(NOT_STARTED), unref: () => {} };
+    // Any failure is retried the public way, which reports a missing program (125) as well, and starts what a
+    // changed internal option set refused; it costs the 5-6 ms of loading child_process on this path only.
+    return spawnWithChildProcess(req);
   }
   return { pid: handle.pid, exited, unref: () => handle.unref() };
 }

@@ -121,3 +121,31 @@ it('unref lets node exit while the process still runs', () => {
 function readlinkOwn(fd: number): string {
   return spawnSync('readlink', [`/proc/${process.pid}/fd/${fd}`], { encoding: 'utf8' }).stdout.trim();
 }
+
+describe('a process handle that behaves unexpectedly (a newer Node changed its internals)', () => {
+  const req: SpawnRequest = { file: '/bin/sh', args: ['-c', 'exit 5'], stdio: ['ignore', 'ignore', 'ignore'], env: {}, detached: false };
+  it.each([
+    ['throws from spawn', () => { throw new TypeError('The "options.stdio" property must be of type object'); }],
+    ['returns an error for options it no longer takes', () => -22],
+  ])('falls back to node:child_process when the handle %s', async (_, spawnImpl) => {
+    class Changed {
+      onexit = () => {};
+      spawn = spawnImpl;
+      close() {}
+      unref() {}
+    }
+    const p = spawnWithHandle(Changed as unknown as Parameters<typeof spawnWithHandle>[0], req);
+    expect(p.pid).toBeGreaterThan(0);
+    expect(await p.exited).toEqual({ code: 5, signal: null });
+  });
+
+  it('falls back when the handle cannot even be created', async () => {
+    class Broken {
+      constructor() {
+        throw new Error('Illegal constructor');
+      }
+    }
+    const p = spawnWithHandle(Broken as unknown as Parameters<typeof spawnWithHandle>[0], req);
+    expect(await p.exited).toEqual({ code: 5, signal: null });
+  });
+});
