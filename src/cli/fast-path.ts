@@ -9,7 +9,7 @@ import { runJobCommand } from './job-run.js';
 /** Runs `job run` and returns its exit code, or undefined when main.ts should handle the words (help, or not `job run`). */
 export async function runJobFastPath(argv: string[]): Promise<number | undefined> {
   let i = 0;
-  let root = process.env.RNX_ROOT;
+  let root = process.env.RNX_ROOT || undefined;
   while (argv[i] === '--root' || argv[i]?.startsWith('--root=')) {
     root = argv[i] === '--root' ? argv[i + 1] : argv[i]!.slice('--root='.length);
     i += argv[i] === '--root' ? 2 : 1;

@@ -1,5 +1,5 @@
 import { ExitCode } from '../util/errors.js';
-import { DEFAULT_ROOT } from './context.js';
+import { storeRootFromEnv } from '../runtimes/paths.js';
 import { reportError } from './report-error.js';
 
 /**
@@ -10,7 +10,7 @@ export async function main(argv: string[]): Promise<number> {
   if (wantsApp(argv)) {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       const { printSummary } = await import('./summary.js');
-      printSummary(rootFrom(argv) ?? process.env.RNX_ROOT ?? DEFAULT_ROOT);
+      printSummary(rootFrom(argv) ?? storeRootFromEnv());
       return ExitCode.Ok;
     }
     const { startApp } = await import('../tui/start.js');

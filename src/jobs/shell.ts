@@ -9,6 +9,7 @@ import { checkLauncher } from '../launcher/locate.js';
 import { requireInstalled } from '../runtimes/lookup.js';
 import { runtimeFiles } from '../runtimes/paths.js';
 import { ExitCode, UserError } from '../util/errors.js';
+import { checkWorkdir } from './workdir.js';
 
 export interface ShellOptions {
   /** Host directory bound read-write at the runtime's workdir. */
@@ -47,8 +48,7 @@ export async function runShell(root: string, name: string, opts: ShellOptions = 
   const dir = requireInstalled(root, name);
   let workdir: string | undefined;
   if (opts.workdir !== undefined) {
-    workdir = resolve(opts.workdir);
-    if (!existsSync(workdir) || !statSync(workdir).isDirectory()) throw new UserError(`workdir ${workdir} is not a directory`, ExitCode.Usage);
+    workdir = checkWorkdir(opts.workdir);
   }
   const launcher = opts.launcher ?? checkLauncher();
   const argv = shellArgv(name, pickShell(join(dir, runtimeFiles.tree)), workdir);

@@ -6,7 +6,7 @@ import { extractRuntimeArchive } from './archive.js';
 import { writeManifest, type ManifestEntry } from './manifest.js';
 import { runtimeFiles, storeLayout } from './paths.js';
 import { parseRuntimeSpec, renderLaunchSpec, type RuntimeSpec } from './spec.js';
-import { cleanStaleStaging, ensureRuntimesDir, newStagingDir, trashName } from './staging.js';
+import { cleanStaleStaging, ensureRuntimesDir, newStagingDir, swapIntoPlace } from './staging.js';
 import { copyDirModesSync, copyTreeSync, ensureMountPoint, normalizeModes, scanTree } from './tree.js';
 import { requireRoot } from './privileges.js';
 import { printable } from '../util/printable.js';
@@ -141,17 +141,4 @@ function chownTree(tree: string, entries: ManifestEntry[]): void {
     lchownSync(path, 0, 0);
     if (e.type !== 'symlink' && (e.mode & 0o6000) !== 0) chmodSync(path, e.mode);
   }
-}
-
-function swapIntoPlace(staging: string, target: string, runtimesDir: string, name: string, force: boolean): boolean {
-  if (!existsSync(target)) {
-    renameSync(staging, target);
-    return false;
-  }
-  if (!force) throw new UserError(`runtime ${name} is already installed; use --force to replace it`, ExitCode.Busy);
-  const trash = trashName(runtimesDir, name);
-  renameSync(target, trash);
-  renameSync(staging, target);
-  rmSync(trash, { recursive: true, force: true });
-  return true;
 }

@@ -1,30 +1,17 @@
 // Staging directories live inside the runtimes directory (same filesystem, so the final rename is atomic)
 // and are named after the process that owns them, so a later run can remove those of a dead process.
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { join } from 'node:path';
-import { processAlive } from '../util/process.js';
+import { basename, join } from 'node:path';
+import { removeDebrisOfDeadProcesses, pidFromName } from '../util/debris.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { makeDirs } from '../util/dirs.js';
 
-const STAGING_RE = /^\.(staging|trash)-(\d+)-/;
+const STAGING_RE = /^\.(?:staging|trash)-(\d+)-/;
 
 /** Removes staging and trash directories left behind by processes that no longer run. */
 export function cleanStaleStaging(runtimesDir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(runtimesDir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const m = STAGING_RE.exec(name);
-    const owner = Number(m?.[2]);
-    if (!m || owner === process.pid || processAlive(owner)) continue;
-    rmSync(join(runtimesDir, name), { recursive: true, force: true });
-    removed.push(name);
-  }
-  return removed;
+  return removeDebrisOfDeadProcesses(runtimesDir, pidFromName(STAGING_RE)).map((p) => basename(p));
 }
 
 export function ensureRuntimesDir(runtimesDir: string): void {
@@ -37,4 +24,22 @@ export function newStagingDir(runtimesDir: string): Promise<string> {
 
 export function trashName(runtimesDir: string, name: string): string {
   return join(runtimesDir, `.trash-${process.pid}-${name}`);
+}
+
+/**
+ * Puts a finished staging directory in place as `target` with one rename. An existing runtime is replaced only
+ * with `force`: renamed aside first (so the name never points at nothing half-made), then removed.
+ * `clash` is the message when the name is taken and `force` was not given. Returns whether it replaced one.
+ */
+export function swapIntoPlace(staging: string, target: string, runtimesDir: string, name: string, force: boolean, clash?: string): boolean {
+  if (!existsSync(target)) {
+    renameSync(staging, target);
+    return false;
+  }
+  if (!force) throw new UserError(clash ?? `runtime ${name} is already installed; use --force to replace it`, ExitCode.Busy);
+  const trash = trashName(runtimesDir, name);
+  renameSync(target, trash);
+  renameSync(staging, target);
+  rmSync(trash, { recursive: true, force: true });
+  return true;
 }

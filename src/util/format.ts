@@ -33,9 +33,13 @@ export function formatCommand(argv: readonly string[]): string {
 }
 
 function quoteArg(arg: string): string {
-  const shown = printable(arg.replace(/\n/g, '\\n').replace(/\t/g, '\\t'));
-  if (shown !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(shown)) return shown;
-  return `'${shown.replace(/'/g, `'\\''`)}'`;
+  return shellQuote(printable(arg.replace(/\n/g, '\\n').replace(/\t/g, '\\t')));
+}
+
+/** One word as a POSIX shell reads it back: as it is when plain, else single-quoted. */
+export function shellQuote(word: string): string {
+  if (word !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A finished job's peak memory, saying which figure it is: its working set, or usage with the page cache. */

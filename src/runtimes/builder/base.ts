@@ -7,6 +7,7 @@ import { aptGet, cacheLockFile, prepareTree, unprepareTree } from './chroot.js';
 import type { BuildLog } from './log.js';
 import type { Mirrors } from './mirror.js';
 import { makeDirs } from '../../util/dirs.js';
+import { pidFromName, removeDebrisOfDeadProcesses } from '../../util/debris.js';
 
 export const BASE_FORMAT = 1;
 
@@ -50,12 +51,7 @@ export function cachedBase(suite: string, variant: string): { dir: string; stamp
 
 /** Removes half-made bases of processes that died. */
 function cleanStaleBases(): void {
-  const dir = join(cacheRoot(), 'bases');
-  if (!existsSync(dir)) return;
-  for (const n of readdirSync(dir)) {
-    const m = /^\.tmp-(\d+)-/.exec(n);
-    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) rmSync(join(dir, n), { recursive: true, force: true });
-  }
+  removeDebrisOfDeadProcesses(join(cacheRoot(), 'bases'), pidFromName(/^\.tmp-(\d+)-/));
 }
 
 /**

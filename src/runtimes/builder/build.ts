@@ -11,14 +11,14 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, UserError } from '../../util/errors.js';
-import { processAlive } from '../../util/process.js';
+import { pidFromName, removeDebrisOfDeadProcesses } from '../../util/debris.js';
 import { CONF_PATH, LAUNCHER_PATH } from '../../launcher/paths.js';
 import { scratchRuntimeName, scratchOwnerPid } from '../names.js';
 import { requireRoot } from '../privileges.js';
 import { storeLayout, runtimeFiles } from '../paths.js';
 import { installRuntime } from '../install.js';
 import { readManifest, writeManifest } from '../manifest.js';
-import { trashName } from '../staging.js';
+import { swapIntoPlace } from '../staging.js';
 import { checkTree, type Miss } from '../check/check.js';
 import { describeMiss } from '../check/describe.js';
 import { aptCacheDir, ensureBase } from './base.js';
@@ -99,30 +99,11 @@ export function logDir(): string {
 
 /** Removes build directories and temporary runtimes of builds whose process is gone. */
 export function cleanStaleBuilds(root: string): string[] {
-  const removed: string[] = [];
-  const buildDir = join(root, 'build');
-  if (existsSync(buildDir)) {
-    for (const n of readdirSync(buildDir)) {
-      const m = /-(\d+)$/.exec(n);
-      if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
-        rmSync(join(buildDir, n), { recursive: true, force: true });
-        removed.push(join(buildDir, n));
-      }
-    }
-  }
-  const runtimesDir = storeLayout.runtimesDir(root);
-  if (existsSync(runtimesDir)) {
-    for (const n of readdirSync(runtimesDir)) {
-      const owner = scratchOwnerPid(n);
-      if (owner !== undefined && owner !== process.pid && !processAlive(owner)) {
-        rmSync(join(runtimesDir, n), { recursive: true, force: true });
-        removed.push(join(runtimesDir, n));
-      }
-    }
-  }
-  return removed;
+  return [
+    ...removeDebrisOfDeadProcesses(join(root, 'build'), pidFromName(/-(\d+)$/)),
+    ...removeDebrisOfDeadProcesses(storeLayout.runtimesDir(root), scratchOwnerPid),
+  ];
 }
-
 
 /** Why the launcher cannot run the recipe's tests for a store at `root`, or undefined when it can. */
 export function launcherProblem(root: string, launcher = LAUNCHER_PATH, conf = CONF_PATH): string | undefined {
@@ -165,16 +146,126 @@ function aptErrors(tail: string[]): string | undefined {
   return errs.length ? errs.join('; ') : undefined;
 }
 
-/** Builds `recipe`; throws BuildFailed naming the phase. Leaves nothing behind on failure. */
-export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<BuildResult> {
-  requireRoot('building a runtime', `rnx runtime build ${recipe.name}`);
-  const started = Date.now();
-  const emit = opts.onEvent ?? (() => {});
-  const root = resolve(opts.root);
-  const runtimesDir = storeLayout.runtimesDir(root);
-  const finalDir = storeLayout.runtimeDir(root, recipe.name);
-  const install = opts.install === true;
-  const output = opts.output ? resolve(opts.output) : install ? undefined : resolve(`${recipe.name}.tar.gz`);
+/** What the phases of one build share: the recipe, where things go, and what earlier phases produced. */
+interface BuildContext {
+  recipe: Recipe;
+  opts: BuildOptions;
+  root: string;
+  runtimesDir: string;
+  finalDir: string;
+  /** The build directory (<root>/build/<name>-<pid>) and the tree inside it. */
+  buildDir: string;
+  tree: string;
+  /** The temporary runtime name the tree is tested under, and its directory in the store. */
+  tempName: string;
+  tempDir: string;
+  install: boolean;
+  output: string | undefined;
+  log: BuildLog;
+  baseCached: boolean;
+  staged?: { files: number; bytes: number };
+  replaced: boolean;
+  tests: BuildResult['tests'];
+}
+
+/** One phase: its work, and the note its end line carries. */
+interface PhaseStep {
+  phase: Phase;
+  run(ctx: BuildContext): Promise<string | undefined>;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The phases of a build, in order (PHASES names them for the progress display). */
+const STEPS: readonly PhaseStep[] = [
+  {
+    phase: 'bootstrap',
+    async run(ctx) {
+      const mirrors = chooseMirrors(ctx.opts.mirror);
+      const suite = ctx.recipe.base.suite;
+      const sources = await sourcesFor(mirrors, suite);
+      ctx.log.note(`mirror ${mirrors.main} (from ${mirrors.from}); sources: ${sources.join(' | ')}`);
+      const base = await ensureBase(ctx.log, suite, ctx.recipe.base.variant, mirrors, sources, ctx.opts.refreshBase === true);
+      await ctx.log.run('cp', ['-a', '--reflink=auto', `${base.dir}/.`, ctx.tree]);
+      prepareTree(ctx.tree, sources, dpkgExcludes(ctx.recipe.trim));
+      ctx.baseCached = base.cached;
+      return base.cached ? 'cached base' : 'debootstrap, now cached';
+    },
+  },
+  {
+    phase: 'packages',
+    async run({ log, tree, recipe }) {
+      const aptCache = aptCacheDir(recipe.base.suite);
+      await aptGet(log, tree, aptCache, ['update']);
+      await aptGet(log, tree, aptCache, ['dist-upgrade']);
+      if (recipe.packages.length) await aptGet(log, tree, aptCache, ['install', '--no-install-recommends', ...recipe.packages]);
+      return `${plural(recipe.packages.length, 'package')} requested`;
+    },
+  },
+  {
+    phase: 'steps',
+    async run({ log, tree, recipe }) {
+      const env = buildEnv({ ...recipe.environment, DEBIAN_FRONTEND: 'noninteractive' });
+      for (const step of recipe.steps) await runInTree(log, tree, ['/bin/sh', '-ec', step], { env });
+      return plural(recipe.steps.length, 'step');
+    },
+  },
+  {
+    phase: 'trim',
+    async run({ log, tree, recipe }) {
+      unprepareTree(tree);
+      const t = await trimTree(tree, recipe.trim);
+      if (t.specials.length) log.note(`removed special files: ${t.specials.join(' ')}`);
+      return `${t.removed} entries removed${t.specials.length ? `, ${t.specials.length} device nodes/FIFOs/sockets removed` : ''}`;
+    },
+  },
+  {
+    phase: 'check',
+    async run({ log, tree, recipe }) {
+      const report = await checkTree(tree, { env: recipe.environment });
+      for (const l of summarizeMisses(report.missing, 1000)) log.note(`check: ${l}`);
+      if (!report.ok) {
+        throw new BuildFailed('check', `the tree is not self-contained: ${report.missing.length} missing`, summarizeMisses(report.missing), log.file, ExitCode.Integrity);
+      }
+      return `${report.elfFiles} ELF files, ${report.scripts} scripts: nothing missing`;
+    },
+  },
+  {
+    // Staged under the temporary name and tested through the real launcher, which runs installed runtimes only.
+    phase: 'test',
+    async run(ctx) {
+      const { log, recipe, opts } = ctx;
+      writeFileSync(join(ctx.buildDir, runtimeFiles.spec), renderRuntimeYaml(recipe, ctx.tempName), { mode: 0o644 });
+      rmSync(ctx.tempDir, { recursive: true, force: true });
+      const r = await installRuntime(ctx.buildDir, { root: ctx.root, force: true, move: !opts.keepBuild });
+      ctx.staged = { files: r.files, bytes: r.bytes };
+      log.note(`staged as ${ctx.tempName}: ${r.files} files, ${r.bytes} bytes`);
+      if (opts.skipTests) {
+        log.note('tests skipped (--skip-tests)');
+        return 'skipped (--skip-tests)';
+      }
+      for (const t of recipe.tests) ctx.tests.push(await runTest(log, ctx.tempName, t, opts.launcher ?? LAUNCHER_PATH));
+      return `${plural(recipe.tests.length, 'test')} passed`;
+    },
+  },
+  {
+    phase: 'install',
+    async run(ctx) {
+      await renameStaged(ctx.tempDir, ctx.recipe);
+      if (ctx.output) {
+        const { packRuntime } = await import('../pack.js');
+        await packRuntime(ctx.root, ctx.tempName, ctx.output);
+        ctx.log.note(`packed into ${ctx.output}`);
+      }
+      if (ctx.install) ctx.replaced = swapIntoPlace(ctx.tempDir, ctx.finalDir, ctx.runtimesDir, ctx.recipe.name, ctx.opts.force === true, `runtime ${ctx.recipe.name} was installed while building; use --force to replace it`);
+      else rmSync(ctx.tempDir, { recursive: true, force: true });
+      return [ctx.install ? `installed as ${ctx.recipe.name}` : undefined, ctx.output ? `wrote ${ctx.output}` : undefined].filter(Boolean).join(', ');
+    },
+  },
+];
+
+/** Refuses a build that cannot succeed before any work: a bad --output, a name clash, no launcher to test with. */
+function checkBuildRequest(recipe: Recipe, opts: BuildOptions, root: string, finalDir: string, install: boolean, output: string | undefined): void {
   if (output && !/\.(tar|tar\.gz|tgz)$/.test(output)) throw new UserError('--output must end in .tar.gz, .tgz or .tar', ExitCode.Usage);
   if (install && existsSync(finalDir) && !opts.force) {
     throw new UserError(`runtime ${recipe.name} is already installed; use --force to rebuild and replace it`, ExitCode.Busy);
@@ -183,26 +274,62 @@ export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<
     const problem = launcherProblem(root, opts.launcher, opts.launcherConf);
     if (problem) throw new UserError(`build cannot run phase test: ${problem}`, ExitCode.Permission);
   }
+}
 
-  const logFile = join(logDir(), `build-${recipe.name}-${timestamp()}.log`);
-  const log = new BuildLog(logFile);
-  emit({ type: 'log', file: logFile });
+/** The error a failed phase is reported as: the phase, the reason, the output's last lines and the log. */
+function phaseFailure(err: unknown, phase: Phase, interrupted: boolean, logFile: string): BuildFailed {
+  if (err instanceof BuildFailed) return err;
+  if (interrupted) return new BuildFailed(phase, 'interrupted', [], logFile, ExitCode.Interrupted);
+  if (err instanceof CommandFailed) {
+    const why = phase === 'packages' ? aptErrors(err.tail) : undefined;
+    return new BuildFailed(phase, why ?? err.message, err.tail.slice(-15), logFile);
+  }
+  return new BuildFailed(phase, err instanceof Error ? err.message : String(err), [], logFile, err instanceof UserError ? err.exitCode : ExitCode.Failure);
+}
+
+/** Builds `recipe`; throws BuildFailed naming the phase. Leaves nothing behind on failure. */
+export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<BuildResult> {
+  requireRoot('building a runtime', `rnx runtime build ${recipe.name}`);
+  const started = Date.now();
+  const emit = opts.onEvent ?? (() => {});
+  const root = resolve(opts.root);
+  const install = opts.install === true;
+  const output = opts.output ? resolve(opts.output) : install ? undefined : resolve(`${recipe.name}.tar.gz`);
+  const finalDir = storeLayout.runtimeDir(root, recipe.name);
+  checkBuildRequest(recipe, opts, root, finalDir, install, output);
+
+  const log = new BuildLog(join(logDir(), `build-${recipe.name}-${timestamp()}.log`));
+  emit({ type: 'log', file: log.file });
   log.note(`building ${recipe.name} ${recipe.version} from ${recipe.file} (debian ${recipe.base.suite} ${recipe.base.variant})`);
-
+  const runtimesDir = storeLayout.runtimesDir(root);
   // only the build directory itself is private: the store root above it must stay readable by everyone
   makeDirs(join(root, 'build'), 0o700);
   makeDirs(runtimesDir, 0o755);
   for (const r of cleanStaleBuilds(root)) log.note(`removed leftover ${r}`);
   const buildDir = join(root, 'build', `${recipe.name}-${process.pid}`);
-  const tree = join(buildDir, runtimeFiles.tree);
   const tempName = scratchRuntimeName(recipe.name);
-  const tempDir = storeLayout.runtimeDir(root, tempName);
+  const ctx: BuildContext = {
+    recipe,
+    opts,
+    root,
+    runtimesDir,
+    finalDir,
+    buildDir,
+    tree: join(buildDir, runtimeFiles.tree),
+    tempName,
+    tempDir: storeLayout.runtimeDir(root, tempName),
+    install,
+    output,
+    log,
+    baseCached: false,
+    replaced: false,
+    tests: [],
+  };
   rmSync(buildDir, { recursive: true, force: true });
   mkdirSync(buildDir, { mode: 0o755 });
 
   const phases: BuildResult['phases'] = [];
-  const tests: BuildResult['tests'] = [];
-  let current: Phase = 'bootstrap';
+  let current: Phase = STEPS[0]!.phase;
   let interrupted = false;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupted = true;
@@ -213,116 +340,20 @@ export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<
   process.on('SIGTERM', onSignal);
   log.onLine = (line) => emit({ type: 'output', phase: current, line });
 
-  const phase = async <T>(p: Phase, fn: () => Promise<T>, note?: (r: T) => string | undefined): Promise<T> => {
-    if (interrupted) throw new UserError('interrupted', ExitCode.Interrupted);
-    current = p;
-    const t0 = Date.now();
-    emit({ type: 'phase-start', phase: p, index: PHASES.indexOf(p) + 1, total: PHASES.length });
-    log.note(`phase ${p}`);
-    const r = await fn();
-    const ms = Date.now() - t0;
-    phases.push({ phase: p, ms });
-    const n = note?.(r);
-    log.note(`phase ${p} done in ${(ms / 1000).toFixed(1)}s${n ? ` (${n})` : ''}`);
-    emit({ type: 'phase-end', phase: p, ms, ...(n ? { note: n } : {}) });
-    return r;
-  };
-
   let succeeded = false;
   try {
-    const mirrors = chooseMirrors(opts.mirror);
-    const suite = recipe.base.suite;
-    const aptCache = aptCacheDir(suite);
-
-    const base = await phase(
-      'bootstrap',
-      async () => {
-        const sources = await sourcesFor(mirrors, suite);
-        log.note(`mirror ${mirrors.main} (from ${mirrors.from}); sources: ${sources.join(' | ')}`);
-        const b = await ensureBase(log, suite, recipe.base.variant, mirrors, sources, opts.refreshBase === true);
-        await log.run('cp', ['-a', '--reflink=auto', `${b.dir}/.`, tree]);
-        prepareTree(tree, sources, dpkgExcludes(recipe.trim));
-        return b;
-      },
-      (b) => (b.cached ? 'cached base' : 'debootstrap, now cached'),
-    );
-
-    await phase(
-      'packages',
-      async () => {
-        await aptGet(log, tree, aptCache, ['update']);
-        await aptGet(log, tree, aptCache, ['dist-upgrade']);
-        if (recipe.packages.length) await aptGet(log, tree, aptCache, ['install', '--no-install-recommends', ...recipe.packages]);
-      },
-      () => `${recipe.packages.length} package${recipe.packages.length === 1 ? '' : 's'} requested`,
-    );
-
-    await phase(
-      'steps',
-      async () => {
-        const env = buildEnv({ ...recipe.environment, DEBIAN_FRONTEND: 'noninteractive' });
-        for (const step of recipe.steps) await runInTree(log, tree, ['/bin/sh', '-ec', step], { env });
-      },
-      () => `${recipe.steps.length} step${recipe.steps.length === 1 ? '' : 's'}`,
-    );
-
-    const trimmed = await phase(
-      'trim',
-      async () => {
-        unprepareTree(tree);
-        return trimTree(tree, recipe.trim);
-      },
-      (t) => `${t.removed} entries removed${t.specials.length ? `, ${t.specials.length} device nodes/FIFOs/sockets removed` : ''}`,
-    );
-    if (trimmed.specials.length) log.note(`removed special files: ${trimmed.specials.join(' ')}`);
-
-    await phase(
-      'check',
-      async () => {
-        const report = await checkTree(tree, { env: recipe.environment });
-        const lines = summarizeMisses(report.missing, 1000);
-        for (const l of lines) log.note(`check: ${l}`);
-        if (!report.ok) {
-          throw new BuildFailed('check', `the tree is not self-contained: ${report.missing.length} missing`, summarizeMisses(report.missing), logFile, ExitCode.Integrity);
-        }
-        return report;
-      },
-      (r) => `${r.elfFiles} ELF files, ${r.scripts} scripts: nothing missing`,
-    );
-
-    // Stage under the temporary name, test through the launcher, then put it in place.
-    writeFileSync(join(buildDir, runtimeFiles.spec), renderRuntimeYaml(recipe, tempName), { mode: 0o644 });
-    const staged = await phase(
-      'test',
-      async () => {
-        rmSync(tempDir, { recursive: true, force: true });
-        const r = await installRuntime(buildDir, { root, force: true, move: !opts.keepBuild });
-        log.note(`staged as ${tempName}: ${r.files} files, ${r.bytes} bytes`);
-        if (opts.skipTests) {
-          log.note('tests skipped (--skip-tests)');
-          return { ...r, skipped: true };
-        }
-        for (const t of recipe.tests) tests.push(await runTest(log, tempName, t, opts.launcher ?? LAUNCHER_PATH));
-        return { ...r, skipped: false };
-      },
-      (r) => (r.skipped ? 'skipped (--skip-tests)' : `${recipe.tests.length} test${recipe.tests.length === 1 ? '' : 's'} passed`),
-    );
-
-    let replaced = false;
-    await phase(
-      'install',
-      async () => {
-        await renameStaged(tempDir, recipe);
-        if (output) {
-          const { packRuntime } = await import('../pack.js');
-          await packRuntime(root, tempName, output);
-          log.note(`packed into ${output}`);
-        }
-        if (install) replaced = swapIn(tempDir, finalDir, runtimesDir, recipe.name, opts.force === true);
-        else rmSync(tempDir, { recursive: true, force: true });
-      },
-      () => [install ? `installed as ${recipe.name}` : undefined, output ? `wrote ${output}` : undefined].filter(Boolean).join(', '),
-    );
+    for (const [i, step] of STEPS.entries()) {
+      if (interrupted) throw new UserError('interrupted', ExitCode.Interrupted);
+      current = step.phase;
+      const t0 = Date.now();
+      emit({ type: 'phase-start', phase: step.phase, index: i + 1, total: STEPS.length });
+      log.note(`phase ${step.phase}`);
+      const note = await step.run(ctx);
+      const ms = Date.now() - t0;
+      phases.push({ phase: step.phase, ms });
+      log.note(`phase ${step.phase} done in ${(ms / 1000).toFixed(1)}s${note ? ` (${note})` : ''}`);
+      emit({ type: 'phase-end', phase: step.phase, ms, ...(note ? { note } : {}) });
+    }
     succeeded = true;
     const totalMs = Date.now() - started;
     log.note(`build of ${recipe.name} succeeded in ${(totalMs / 1000).toFixed(1)}s`);
@@ -330,42 +361,39 @@ export async function buildRuntime(recipe: Recipe, opts: BuildOptions): Promise<
       name: recipe.name,
       version: recipe.version,
       installed: install,
-      replaced,
+      replaced: ctx.replaced,
       ...(output ? { output } : {}),
-      files: staged.files,
-      bytes: staged.bytes,
-      logFile,
-      baseCached: base.cached,
+      files: ctx.staged?.files ?? 0,
+      bytes: ctx.staged?.bytes ?? 0,
+      logFile: log.file,
+      baseCached: ctx.baseCached,
       phases,
       totalMs,
-      tests,
+      tests: ctx.tests,
     };
   } catch (err) {
     log.note(`FAILED in phase ${current}: ${err instanceof Error ? err.message : String(err)}`);
-    if (err instanceof BuildFailed) throw err;
-    if (interrupted) throw new BuildFailed(current, 'interrupted', [], logFile, ExitCode.Interrupted);
-    if (err instanceof CommandFailed) {
-      const why = (current as Phase) === 'packages' ? aptErrors(err.tail) : undefined;
-      throw new BuildFailed(current, why ?? err.message, err.tail.slice(-15), logFile);
-    }
-    throw new BuildFailed(current, err instanceof Error ? err.message : String(err), [], logFile, err instanceof UserError ? err.exitCode : ExitCode.Failure);
+    throw phaseFailure(err, current, interrupted, log.file);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (!succeeded) rmSync(tempDir, { recursive: true, force: true });
-    if (opts.keepBuild && existsSync(buildDir)) {
-      // Renamed so that the next build's leftover cleanup (pid-named directories) leaves it alone.
-      const kept = join(root, 'build', `kept-${recipe.name}-${timestamp()}`);
-      try {
-        if (existsSync(join(buildDir, runtimeFiles.spec))) writeFileSync(join(buildDir, runtimeFiles.spec), renderRuntimeYaml(recipe), { mode: 0o644 });
-        renameSync(buildDir, kept);
-        log.note(`kept build directory ${kept}`);
-        emit({ type: 'kept', dir: kept });
-      } catch (err) {
-        log.note(`could not keep ${buildDir}: ${(err as Error).message}`);
-      }
-    } else rmSync(buildDir, { recursive: true, force: true });
+    if (!succeeded) rmSync(ctx.tempDir, { recursive: true, force: true });
+    if (opts.keepBuild && existsSync(buildDir)) keepBuildDir(ctx, emit);
+    else rmSync(buildDir, { recursive: true, force: true });
     log.close();
+  }
+}
+
+/** --keep-build: renamed so that the next build's leftover cleanup (pid-named directories) leaves it alone. */
+function keepBuildDir(ctx: BuildContext, emit: (e: BuildEvent) => void): void {
+  const kept = join(ctx.root, 'build', `kept-${ctx.recipe.name}-${timestamp()}`);
+  try {
+    if (existsSync(join(ctx.buildDir, runtimeFiles.spec))) writeFileSync(join(ctx.buildDir, runtimeFiles.spec), renderRuntimeYaml(ctx.recipe), { mode: 0o644 });
+    renameSync(ctx.buildDir, kept);
+    ctx.log.note(`kept build directory ${kept}`);
+    emit({ type: 'kept', dir: kept });
+  } catch (err) {
+    ctx.log.note(`could not keep ${ctx.buildDir}: ${(err as Error).message}`);
   }
 }
 
@@ -405,18 +433,4 @@ async function renameStaged(dir: string, recipe: Recipe): Promise<void> {
   const manifestFile = join(dir, runtimeFiles.manifest);
   const m = await readManifest(manifestFile);
   await writeManifest(manifestFile, m.entries, { name: recipe.name, version: recipe.version });
-}
-
-/** Moves the staged runtime to its final name (atomically replacing an old one when forced). */
-function swapIn(staged: string, target: string, runtimesDir: string, name: string, force: boolean): boolean {
-  if (!existsSync(target)) {
-    renameSync(staged, target);
-    return false;
-  }
-  if (!force) throw new UserError(`runtime ${name} was installed while building; use --force to replace it`, ExitCode.Busy);
-  const trash = trashName(runtimesDir, name);
-  renameSync(target, trash);
-  renameSync(staged, target);
-  rmSync(trash, { recursive: true, force: true });
-  return true;
 }

@@ -4,6 +4,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildLog, RunOptions } from './log.js';
+import { DEFAULT_JOB_PATH } from '../paths.js';
 
 const ENTER_SCRIPT = `set -e
 t=$1; c=$2; shift 2
@@ -22,7 +23,7 @@ export interface TreeRunOptions extends RunOptions {
 /** The environment build commands see inside the tree (nothing inherited from the caller). */
 export function buildEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    PATH: DEFAULT_JOB_PATH,
     HOME: '/root',
     LANG: 'C.UTF-8',
     DEBIAN_FRONTEND: 'noninteractive',

@@ -1,8 +1,9 @@
 // The build log: every command's output goes to a file, and the last lines are kept for error messages.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execa, type ResultPromise } from 'execa';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirs } from '../../util/dirs.js';
+import { formatCommand } from '../../util/format.js';
 
 const TAIL_LINES = 40;
 
@@ -31,8 +32,7 @@ export interface RunOptions {
 export class BuildLog {
   private fd: number | undefined;
   private tailLines: string[] = [];
-  private partial = '';
-  private readonly children = new Set<ChildProcess>();
+  private readonly children = new Set<ResultPromise>();
   /** Called with each complete output line (for live progress). */
   onLine?: (line: string) => void;
 
@@ -55,11 +55,10 @@ export class BuildLog {
     if (this.fd !== undefined) writeSync(this.fd, text);
   }
 
-  private take(chunk: string): void {
-    this.write(chunk);
-    const parts = (this.partial + chunk).split(/\r?\n|\r/);
-    this.partial = parts.pop() ?? '';
-    for (const line of parts) {
+  /** One line of a command's output: to the log, and (each part of a line that \r redraws) to the tail. */
+  private take(text: string): void {
+    this.write(`${text}\n`);
+    for (const line of text.split('\r')) {
       if (!line.trim()) continue;
       this.tailLines.push(line);
       this.onLine?.(line);
@@ -68,51 +67,37 @@ export class BuildLog {
   }
 
   /** Runs `cmd args…`; rejects with CommandFailed (carrying the output's last lines) on a non-zero exit. */
-  run(cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
-    const shown = [cmd, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  async run(cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
+    const shown = formatCommand([cmd, ...args]);
     this.note(`$ ${shown}`);
     this.tailLines = [];
-    this.partial = '';
-    return new Promise((resolve, reject) => {
-      const child = spawn(cmd, args, {
-        cwd: opts.cwd,
-        env: opts.env ?? (process.env as Record<string, string>),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Its own process group, so an interrupt ends the whole command (flock's child, dpkg's scripts, …).
-        detached: true,
-      });
-      this.children.add(child);
-      let captured = '';
-      const onData = (b: Buffer) => {
-        const s = b.toString('utf8');
-        if (opts.capture) captured += s;
-        this.take(s);
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      const timer = opts.timeoutMs
-        ? setTimeout(() => {
-            try {
-              process.kill(-child.pid!, 'SIGKILL');
-            } catch {
-              child.kill('SIGKILL');
-            }
-          }, opts.timeoutMs)
-        : undefined;
-      child.on('error', (err) => {
-        if (timer) clearTimeout(timer);
-        this.children.delete(child);
-        this.take(`${cmd}: ${err.message}\n`);
-        reject(new CommandFailed(shown, 127, null, this.tail()));
-      });
-      child.on('close', (code, signal) => {
-        if (timer) clearTimeout(timer);
-        this.children.delete(child);
-        if (this.partial) this.take('\n');
-        if (code === 0) resolve(captured);
-        else reject(Object.assign(new CommandFailed(shown, code, signal, this.tail()), { output: captured }));
-      });
+    const child = execa(cmd, args, {
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      env: opts.env ?? (process.env as Record<string, string>),
+      extendEnv: false,
+      stdin: 'ignore',
+      all: true,
+      buffer: false,
+      reject: false,
+      // Its own process group, so an interrupt ends the whole command (flock's child, dpkg's scripts, …).
+      detached: true,
+      ...(opts.timeoutMs ? { timeout: opts.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
     });
+    this.children.add(child);
+    let captured = '';
+    try {
+      for await (const line of child.iterable({ from: 'all' })) {
+        if (opts.capture) captured += `${line}\n`;
+        this.take(line);
+      }
+    } finally {
+      this.children.delete(child);
+    }
+    const r = await child;
+    if (r.exitCode === 0) return captured;
+    if (r.code === 'ENOENT' || r.code === 'EACCES') this.take(`${cmd}: ${r.code === 'ENOENT' ? 'not found' : 'permission denied'}`);
+    const code = r.exitCode ?? (r.signal ? null : 127);
+    throw Object.assign(new CommandFailed(shown, code, (r.signal as NodeJS.Signals | undefined) ?? null, this.tail()), { output: captured });
   }
 
   /** Ends every running command (on interrupt). */

@@ -9,6 +9,7 @@ import { printable } from '../../util/printable.js';
 import { runtimeNameProblem } from '../names.js';
 import { cleanAbsolutePath } from '../paths.js';
 import { absPath, oneLine, runtimeName } from '../spec.js';
+import { DEFAULT_JOB_PATH } from '../paths.js';
 
 export const SUITES = ['bookworm', 'bullseye', 'trixie'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -55,7 +56,7 @@ export interface Recipe {
   file: string;
 }
 
-export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 
 const PACKAGE_RE = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 const ENV_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -140,7 +141,7 @@ export function parseRecipe(text: string, file = 'recipe.yml'): Recipe {
     ...(r.language ? { language: r.language } : {}),
     base: r.base!,
     packages: r.packages ?? [],
-    environment: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8', ...environment },
+    environment: { PATH: DEFAULT_JOB_PATH, LANG: 'C.UTF-8', ...environment },
     workdir: r.workdir ?? '/work',
     writable: r.writable ?? ['/tmp'],
     steps: r.steps ?? [],

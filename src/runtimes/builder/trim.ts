@@ -2,6 +2,7 @@
 // removed may be a symlink (a link to /usr/share/doc → /etc would otherwise point rm at the host).
 import { lstatSync, mkdirSync, readdirSync, rmSync, chmodSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { globToRegExp, isGlob } from '../../util/glob.js';
 import type { RecipeTrim } from './recipe.js';
 
 function lstatOr(p: string): Stats | undefined {
@@ -10,12 +11,6 @@ function lstatOr(p: string): Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-function globRe(part: string): RegExp {
-  let re = '';
-  for (const c of part) re += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${re}$`);
 }
 
 /**
@@ -31,7 +26,7 @@ export function expandInTree(tree: string, pattern: string): string[] {
     for (const dir of cur) {
       const st = lstatOr(dir);
       if (!st?.isDirectory()) continue; // a symlink is never descended into
-      const names = /[*?]/.test(part) ? readdirSync(dir).filter((n) => globRe(part).test(n)) : [part];
+      const names = isGlob(part) ? readdirSync(dir).filter((n) => globToRegExp(part).test(n)) : [part];
       for (const n of names) {
         const p = join(dir, n);
         if (!last && !lstatOr(p)?.isDirectory()) continue;

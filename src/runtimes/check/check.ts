@@ -5,8 +5,10 @@ import { constants } from 'node:fs';
 import { lstat, open, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isErrno } from '../../util/errors.js';
+import { globToRegExp, isGlob } from '../../util/glob.js';
 import { resolveInTreePath } from '../in-tree-path.js';
 import { isElf, machineName, multiarchTriplet, readElf, type ElfInfo } from './elf.js';
+import { DEFAULT_JOB_PATH } from '../paths.js';
 
 export type MissKind = 'interpreter' | 'library' | 'script-interpreter' | 'unreadable';
 
@@ -48,7 +50,7 @@ type Node =
   | { kind: 'symlink'; target: string }
   | { kind: 'other' };
 
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 
 /** Checks that the tree at `tree` is self-contained. Reads only file headers and dynamic sections. */
 export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<CheckReport> {
@@ -198,7 +200,7 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
     }
   }
 
-  const searchPath = (opts.env?.PATH || DEFAULT_PATH).split(':').filter((d) => d.startsWith('/'));
+  const searchPath = (opts.env?.PATH || DEFAULT_JOB_PATH).split(':').filter((d) => d.startsWith('/'));
   for (const s of scripts.sort((a, b) => (a.path < b.path ? -1 : 1))) {
     if (!s.interp.startsWith('/')) {
       missing.push({ file: s.path, kind: 'script-interpreter', need: s.interp, detail: 'not an absolute path' });
@@ -333,7 +335,7 @@ class TreeImage {
         const r = this.resolve(p);
         const node = r ? this.get(r) : undefined;
         if (!node || node.kind !== 'dir') continue;
-        if (!/[*?[]/.test(part)) {
+        if (!isGlob(part)) {
           if (node.children.has(part)) next.push(posix.join(p, part));
           continue;
         }
@@ -344,25 +346,6 @@ class TreeImage {
     }
     return paths;
   }
-}
-
-function globToRegExp(part: string): RegExp {
-  let re = '';
-  for (let i = 0; i < part.length; i++) {
-    const c = part[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = part.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        const body = part.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = close;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 /** Runs `fn` over `items` with at most `limit` running at once. */
