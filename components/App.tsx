@@ -1,12 +1,15 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { useStore } from 'zustand';
 import type { AppState } from '../src/state/app.js';
 import type { View } from '../src/state/ui-store.js';
-import { commandFor, keyName, type Scope } from '../src/tui/keybindings.js';
+import { dispatchInput } from '../src/tui/dispatch.js';
+import { createFocus } from '../src/tui/focus.js';
+import { helpTopic } from '../src/tui/help.js';
+import type { KeyLike } from '../src/tui/keybindings.js';
 import type { Theme } from '../src/tui/theme.js';
 import { fit } from '../src/tui/text.js';
-import { AppContext, splitKeys, useTerminalSize, type Size } from './AppContext.js';
+import { AppContext, useTerminalSize, type Size } from './AppContext.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { InspectView } from './InspectView.js';
 import { JobsView } from './JobsView.js';
@@ -40,76 +43,27 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
   const size = useTerminalSize(fixed);
   const view = useStore(state.ui, (s) => s.view);
   const help = useStore(state.ui, (s) => s.help);
-  const confirm = useStore(state.ui, (s) => s.confirm);
   const viewerOpen = useStore(state.inspect, (s) => s.viewer !== undefined);
   const jobFocus = useStore(state.jobs, (s) => s.focus);
   const selectedRuntime = useStore(state.runtimes, (s) => s.selected);
   const inspected = useStore(state.inspect, (s) => s.runtime);
   const selectedJob = useStore(state.jobs, (s) => s.selected);
-  // Re-render when a text field starts or stops editing, so global keys switch off and on.
+  // Re-render when a text field starts or stops editing, for the status bar's hint.
   useStore(state.runtimes, (s) => s.filterEditing || s.installEditing);
   useStore(state.jobs, (s) => s.filterEditing);
   useStore(state.output, (s) => s.searchEditing);
   useStore(state.inspect, (s) => s.findEditing || s.viewer?.searchEditing === true);
-  const previous = useRef<View>('runtimes');
   const readonly = state.deps.readonly;
-  const opts = { readonly, isRoot: state.deps.isRoot };
 
-  const scopes: Scope[] =
-    view === 'launch' ? ['launch'] : view === 'inspect' ? ['global', viewerOpen ? 'viewer' : 'inspect'] : view === 'jobs' ? ['global', jobFocus === 'output' ? 'output' : 'jobs'] : ['global', 'runtimes'];
-
-  const go = (next: View) => {
-    if (next === 'launch') {
-      if (readonly) return;
-      const s = state.launch.getState();
-      if (view === 'runtimes' && selectedRuntime) s.prefill({ runtime: selectedRuntime });
-    }
-    if (view !== 'launch') previous.current = view;
-    state.ui.getState().setView(next);
-  };
-  const cycle = (dir: 1 | -1) => {
-    if (view === 'jobs' && dir === 1 && jobFocus === 'list') return state.jobs.getState().setFocus('output');
-    if (view === 'jobs' && dir === -1 && jobFocus === 'output') return state.jobs.getState().setFocus('list');
-    const order = VIEWS.filter((v) => !(readonly && v.view === 'launch')).map((v) => v.view);
-    const i = Math.max(0, order.indexOf(view === 'inspect' ? 'runtimes' : view));
-    const next = order[(i + dir + order.length) % order.length]!;
-    if (next === 'jobs') state.jobs.getState().setFocus(dir === 1 ? 'list' : 'output');
-    go(next);
-  };
-
-  const overlay = help || confirm !== undefined;
-  useInput((input, key) => {
-    for (const k of splitKeys(input, key)) onKey(k, key);
-  });
-  const onKey = (input: string, key: Parameters<typeof keyName>[1]) => {
-    const name = keyName(input, key);
-    if (name === 'ctrl-c') return onQuit();
-    const ui = state.ui.getState();
-    if (ui.confirm) {
-      const id = commandFor('confirm', name, opts);
-      if (id === 'confirm.yes') state.ui.getState().answer(true);
-      else if (id === 'confirm.no') state.ui.getState().answer(false);
-      return;
-    }
-    if (ui.help || state.editing()) return;
-    const id = commandFor('global', name, opts);
-    switch (id) {
-      case 'app.quit':
-        return onQuit();
-      case 'app.help':
-        return state.ui.getState().toggleHelp(true);
-      case 'app.view.runtimes':
-        return go('runtimes');
-      case 'app.view.jobs':
-        return go('jobs');
-      case 'app.view.launch':
-        return go('launch');
-      case 'app.view.next':
-        return cycle(1);
-      case 'app.view.prev':
-        return cycle(-1);
-    }
-  };
+  // The one input handler of the app: every key press goes to the top of the focus stack.
+  const quit = useRef(onQuit);
+  quit.current = onQuit;
+  const focus = useMemo(() => createFocus(state, { quit: () => quit.current() }), [state]);
+  const onInput = useCallback(
+    (input: string, key: KeyLike) => void dispatchInput(focus.stack, input, key, { readonly: state.deps.readonly, isRoot: state.deps.isRoot }),
+    [focus, state],
+  );
+  useInput(onInput);
 
   // Messages fade after a while.
   const message = useStore(state.ui, (s) => s.message);
@@ -125,7 +79,7 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
   const height = Math.max(6, size.rows - 1);
   const showHeader = height >= 12;
   const contentH = height - 1 - (showHeader ? 1 : 0);
-  const active = !overlay;
+  useEffect(() => state.ui.getState().setContentRows(contentH), [state, contentH]);
   const where =
     view === 'inspect'
       ? `Inspect ${inspected ?? ''}${viewerOpen ? ' › file' : ''}`
@@ -134,16 +88,16 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
         : view === 'launch'
           ? 'Launch'
           : `Runtimes${selectedRuntime ? ` › ${selectedRuntime}` : ''}`;
-  const helpTitle = view === 'inspect' ? (viewerOpen ? 'File viewer' : 'Inspect') : view === 'jobs' ? (jobFocus === 'output' ? 'Jobs, output pane' : 'Jobs') : view === 'launch' ? 'Launch' : 'Runtimes';
-  const helpScopes: Scope[] = view === 'jobs' ? ['global', jobFocus === 'output' ? 'output' : 'jobs', jobFocus === 'output' ? 'jobs' : 'output'] : scopes;
   const editingHint = state.editing() && view !== 'launch' ? 'Enter: done  Esc: clear' : undefined;
+  // The view layer now: the app re-renders on every store change that moves it (subscribed above).
+  const scopes = focus.viewScopes();
 
   let body;
-  if (help) body = <HelpOverlay title={helpTitle} scopes={helpScopes} width={width} height={contentH} />;
-  else if (view === 'inspect') body = <InspectView width={width} height={contentH} active={active} />;
-  else if (view === 'jobs') body = <JobsView width={width} height={contentH} active={active} />;
-  else if (view === 'launch') body = <LaunchForm width={width} height={contentH} active={active} onLeave={() => state.ui.getState().setView(previous.current)} />;
-  else body = <RuntimesView width={width} height={contentH} active={active} />;
+  if (help) body = <HelpOverlay {...helpTopic(state)} width={width} height={contentH} />;
+  else if (view === 'inspect') body = <InspectView width={width} height={contentH} />;
+  else if (view === 'jobs') body = <JobsView width={width} height={contentH} />;
+  else if (view === 'launch') body = <LaunchForm width={width} height={contentH} />;
+  else body = <RuntimesView width={width} height={contentH} />;
 
   return (
     <Box flexDirection="column" width={width} height={height}>

@@ -1,49 +1,15 @@
 import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
-import { editLine } from '../src/state/line-edit.js';
-import type { KeyLike } from '../src/tui/keybindings.js';
 import { fit, wrapRows } from '../src/tui/text.js';
-import { useApp, useViewInput } from './AppContext.js';
+import { useApp } from './AppContext.js';
 import type { ViewProps } from './RuntimesView.js';
 
 /** A text file of a runtime, scrollable, with wrap and search. */
-export function FileViewer({ width, height, active }: ViewProps) {
+export function FileViewer({ width, height }: ViewProps) {
   const { state, theme } = useApp();
   const ins = state.inspect;
   const viewer = useStore(ins, (s) => s.viewer);
   const body = Math.max(1, height - 2);
-  const onEdit = (input: string, key: KeyLike) => {
-      const v = ins.getState().viewer;
-      if (!v || !v.searchEditing) return;
-      const r = editLine(v.query, input, key);
-      if (r.kind === 'edit') ins.getState().viewerSetQuery(r.value, true);
-      else if (r.kind === 'submit') ins.getState().viewerSetQuery(v.query, false);
-      else if (r.kind === 'cancel') ins.getState().viewerSetQuery('', false);
-  };
-  useViewInput({
-    scope: () => 'viewer',
-    active,
-    editing: () => ins.getState().viewer?.searchEditing === true,
-    when: () => ins.getState().viewer !== undefined,
-    onEdit,
-    handlers: {
-      'text.up': () => ins.getState().viewerScroll(-1),
-      'text.down': () => ins.getState().viewerScroll(1),
-      'list.pageUp': () => ins.getState().viewerScroll(-(body - 1)),
-      'list.pageDown': () => ins.getState().viewerScroll(body - 1),
-      'list.top': () => ins.getState().viewerTo('top'),
-      'list.bottom': () => ins.getState().viewerTo('bottom'),
-      'text.wrap': () => ins.getState().viewerToggleWrap(),
-      'text.search': () => ins.getState().viewerSetQuery('', true),
-      'inspect.next': () => ins.getState().viewerNext(1),
-      'inspect.prev': () => ins.getState().viewerNext(-1),
-      'list.back': () => (ins.getState().viewer?.query ? ins.getState().viewerSetQuery('', false) : ins.getState().closeViewer()),
-      'runtimes.shell': () => {
-        const rt = ins.getState().runtime;
-        if (rt) void state.deps.shell?.(rt);
-      },
-    },
-  });
   if (!viewer) return null;
   const numW = String(viewer.lines.length).length;
   const textW = Math.max(1, width - numW - 1);

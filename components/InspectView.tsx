@@ -1,17 +1,15 @@
 import { useEffect } from 'react';
 import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
-import { editLine } from '../src/state/line-edit.js';
-import type { KeyLike } from '../src/tui/keybindings.js';
 import { fileKind, resolveInTree } from '../src/state/tree-model.js';
 import { formatBytes } from '../src/util/format.js';
 import { fit } from '../src/tui/text.js';
-import { useApp, useViewInput } from './AppContext.js';
+import { useApp } from './AppContext.js';
 import { FileViewer } from './FileViewer.js';
 import type { ViewProps } from './RuntimesView.js';
 
-/** A runtime's isolated/ tree from its manifest: expand, collapse, find, and open text files. */
-export function InspectView({ width, height, active }: ViewProps) {
+/** A runtime's isolated/ tree from its manifest: expand, collapse, find, and open text files (keys: focus.ts). */
+export function InspectView({ width, height }: ViewProps) {
   const { state, theme } = useApp();
   const ins = state.inspect;
   const runtime = useStore(ins, (s) => s.runtime);
@@ -34,38 +32,7 @@ export function InspectView({ width, height, active }: ViewProps) {
     ins.getState().setHeight(viewerOpen ? height - 2 : bodyRows);
   }, [bodyRows, viewerOpen, height]);
 
-  const onEdit = (input: string, key: KeyLike) => {
-      const s = ins.getState();
-      if (!s.findEditing || s.viewer) return;
-      const r = editLine(s.query, input, key);
-      if (r.kind === 'edit') s.setQuery(r.value, true);
-      else if (r.kind === 'submit') s.setQuery(s.query, false);
-      else if (r.kind === 'cancel') s.setQuery('', false);
-  };
-  useViewInput({
-    scope: () => 'inspect',
-    active,
-    editing: () => ins.getState().findEditing && !ins.getState().viewer,
-    when: () => !ins.getState().viewer,
-    onEdit,
-    handlers: {
-      'list.up': () => ins.getState().move(-1),
-      'list.down': () => ins.getState().move(1),
-      'list.pageUp': () => ins.getState().move(-bodyRows),
-      'list.pageDown': () => ins.getState().move(bodyRows),
-      'list.top': () => ins.getState().moveTo('top'),
-      'list.bottom': () => ins.getState().moveTo('bottom'),
-      'inspect.open': () => void ins.getState().activate(),
-      'inspect.collapse': () => ins.getState().collapse(),
-      'inspect.find': () => ins.getState().setQuery('', true),
-      'inspect.next': () => ins.getState().nextMatch(1),
-      'inspect.prev': () => ins.getState().nextMatch(-1),
-      'list.back': () => (ins.getState().query ? ins.getState().setQuery('', false) : state.ui.getState().setView('runtimes')),
-      'runtimes.shell': () => runtime && void state.deps.shell?.(runtime),
-    },
-  });
-
-  if (viewerOpen) return <FileViewer width={width} height={height} active={active} />;
+  if (viewerOpen) return <FileViewer width={width} height={height} />;
 
   const sel = rows[cursor];
   let detail = '';

@@ -1,14 +1,12 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
-import { commandFor, keyName } from '../src/tui/keybindings.js';
-import { editLine, forEachPiece } from '../src/state/line-edit.js';
 import { FIELDS } from '../src/state/launch-store.js';
 import { fit } from '../src/tui/text.js';
 import { useApp } from './AppContext.js';
 import type { ViewProps } from './RuntimesView.js';
 
-/** Start a job: runtime, command, limits, network, workdir, environment; validated as you type. */
-export function LaunchForm({ width, height, active, onLeave }: ViewProps & { onLeave: () => void }) {
+/** Start a job: runtime, command, limits, network, workdir, environment; validated as you type (keys: focus.ts). */
+export function LaunchForm({ width, height }: ViewProps) {
   const { state, theme } = useApp();
   const ls = state.launch;
   const values = useStore(ls, (s) => s.values);
@@ -18,27 +16,6 @@ export function LaunchForm({ width, height, active, onLeave }: ViewProps & { onL
   const submitting = useStore(ls, (s) => s.submitting);
   const runtimes = useStore(ls, (s) => s.runtimes);
   const errors = useStore(ls, (s) => s.errors());
-  const opts = { readonly: state.deps.readonly, isRoot: state.deps.isRoot };
-
-  useInput(
-    (input0, key0) => forEachPiece(input0, key0, (input, key) => {
-      const s = ls.getState();
-      const field = FIELDS[s.focus]!;
-      const id = commandFor('launch', keyName(input, key), opts);
-      // Left/right edit choices; in text fields they are ignored (no cursor movement yet).
-      if (id === 'form.choice') return field.kind === 'choice' ? s.cycleChoice(key.leftArrow ? -1 : 1) : undefined;
-      if (id === 'form.next') return s.moveFocus(1);
-      if (id === 'form.prev') return s.moveFocus(-1);
-      if (id === 'form.submit' || id === 'form.launch') return void s.submit();
-      if (id === 'form.cancel') return onLeave();
-      if (field.kind === 'text') {
-        const r = editLine(s.values[field.id], input, key);
-        if (r.kind === 'edit') s.setValue(field.id, r.value);
-      } else if (input === ' ') s.cycleChoice(1);
-    }),
-    { isActive: active },
-  );
-
   const labelW = 10;
   const valueW = Math.max(10, Math.min(60, width - labelW - 6));
   const lines: Array<{ text: string; color?: string | undefined; inverse?: boolean; bold?: boolean }> = [];

@@ -1,22 +1,18 @@
 import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
-import { editLine } from '../src/state/line-edit.js';
-import type { KeyLike } from '../src/tui/keybindings.js';
 import type { RuntimeInfo } from '../src/runtimes/store.js';
 import { formatBytes } from '../src/util/format.js';
 import { fit } from '../src/tui/text.js';
-import { useApp, useViewInput } from './AppContext.js';
+import { useApp } from './AppContext.js';
 import { RuntimeDetail } from './RuntimeDetail.js';
 
 export interface ViewProps {
   width: number;
   height: number;
-  /** False while an overlay has the keyboard. */
-  active: boolean;
 }
 
-/** The installed runtimes: a list with filter and sort, and the selected one's details. */
-export function RuntimesView({ width, height, active }: ViewProps) {
+/** The installed runtimes: a list with filter and sort, and the selected one's details (keys: focus.ts). */
+export function RuntimesView({ width, height }: ViewProps) {
   const { state, theme } = useApp();
   const rt = state.runtimes;
   const rows = useStore(rt, (s) => s.visible());
@@ -32,54 +28,6 @@ export function RuntimesView({ width, height, active }: ViewProps) {
   const loaded = useStore(rt, (s) => s.loaded);
   const error = useStore(rt, (s) => s.error);
   const info = useStore(rt, (s) => (s.selected ? s.details[s.selected] : undefined));
-
-  const onEdit = (input: string, key: KeyLike) => {
-      const s = rt.getState();
-      if (!s.filterEditing && !s.installEditing) return;
-      if (s.installEditing) {
-        const r = editLine(s.installSource, input, key);
-        if (r.kind === 'edit') s.setInstallSource(r.value);
-        else if (r.kind === 'submit') void s.install();
-        else if (r.kind === 'cancel') s.cancelInstall();
-        return;
-      }
-      const r = editLine(s.filter, input, key);
-      if (r.kind === 'edit') s.setFilter(r.value, true);
-      else if (r.kind === 'submit') s.setFilter(s.filter, false);
-      else if (r.kind === 'cancel') s.setFilter('', false);
-  };
-
-  const ui = state.ui.getState();
-  const pageRows = Math.max(1, height - 4);
-  useViewInput({
-    scope: () => 'runtimes',
-    active,
-    editing: () => rt.getState().filterEditing || rt.getState().installEditing,
-    onEdit,
-    handlers: {
-      'list.up': () => rt.getState().move(-1),
-      'list.down': () => rt.getState().move(1),
-      'list.pageUp': () => rt.getState().move(-pageRows),
-      'list.pageDown': () => rt.getState().move(pageRows),
-      'list.top': () => rt.getState().moveTo('top'),
-      'list.bottom': () => rt.getState().moveTo('bottom'),
-      'list.filter': () => rt.getState().setFilter(rt.getState().filter, true),
-      'list.back': () => rt.getState().setFilter('', false),
-      'list.sort': () => rt.getState().cycleSort(),
-      'list.reverse': () => rt.getState().toggleReverse(),
-      'runtimes.inspect': () => {
-        if (!selected) return;
-        void state.inspect.getState().open(selected);
-        ui.setView('inspect');
-      },
-      'runtimes.verify': () => void rt.getState().verify(),
-      'runtimes.check': () => void rt.getState().check(),
-      'runtimes.remove': () => selected && ui.ask(`Remove runtime ${selected}? Jobs can no longer use it.`, () => rt.getState().remove(selected)),
-      'runtimes.install': () => rt.getState().startInstall(),
-      'runtimes.shell': () => selected && void state.deps.shell?.(selected),
-      'runtimes.refresh': () => void rt.getState().load(),
-    },
-  });
 
   const wide = width >= 110;
   const listWidth = wide ? Math.floor(width * 0.5) : width;

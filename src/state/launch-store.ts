@@ -1,8 +1,6 @@
 // The Launch form: fields, inline validation through the same parsers as `rnx job run`, and starting
 // the job detached so it outlives the app.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { formatCommand } from '../util/format.js';
-import { resolve } from 'node:path';
 import { createStore } from 'zustand/vanilla';
 import { parseCpu, parseEnvAssignment, parseMemory, parsePids } from '../jobs/limits.js';
 import type { JobLimits, JobRecord } from '../jobs/types.js';
@@ -10,6 +8,8 @@ import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
 import type { JobsStore } from './jobs-store.js';
 import type { UiStore } from './ui-store.js';
+import { shellQuote } from '../util/format.js';
+import { checkWorkdir } from '../jobs/workdir.js';
 
 export type FieldId = 'runtime' | 'command' | 'memory' | 'cpu' | 'pids' | 'network' | 'workdir' | 'env';
 
@@ -63,18 +63,6 @@ export function splitWords(text: string): string[] {
   if (quote) throw new Error(`unclosed ${quote} quote`);
   if (inWord) words.push(cur);
   return words;
-}
-
-function checkWorkdir(dir: string): string {
-  const abs = resolve(dir);
-  if (!existsSync(abs)) throw new Error(`${abs} does not exist`);
-  if (!statSync(abs).isDirectory()) throw new Error(`${abs} is not a directory`);
-  try {
-    accessSync(abs, constants.R_OK | constants.W_OK | constants.X_OK);
-  } catch {
-    throw new Error(`${abs} is not readable and writable by you`);
-  }
-  return abs;
 }
 
 export interface Validated {
@@ -132,7 +120,7 @@ export type LaunchStore = ReturnType<typeof createLaunchStore>;
 export const EMPTY_VALUES: Values = { runtime: '', command: '', memory: '', cpu: '', pids: '', network: 'none', workdir: '', env: '' };
 
 export function valuesFromJob(j: JobRecord): Partial<Values> {
-  const quote = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+  const quote = shellQuote;
   return {
     runtime: j.runtime,
     command: j.command.map(quote).join(' '),

@@ -18,15 +18,31 @@ export function editLine(value: string, input: string, key: KeyLike): EditResult
   return { kind: 'edit', value: value + text };
 }
 
+/** A one-line text field: where its text lives and what Enter and Esc do. */
+export interface LineField {
+  value(): string;
+  change(value: string): void;
+  submit(): void;
+  cancel(): void;
+}
+
+/** Applies one key press to a field: edit, submit (Enter) or cancel (Esc). */
+export function editField(field: LineField, input: string, key: KeyLike): void {
+  const r = editLine(field.value(), input, key);
+  if (r.kind === 'edit') field.change(r.value);
+  else if (r.kind === 'submit') field.submit();
+  else if (r.kind === 'cancel') field.cancel();
+}
+
 /**
- * Text and Enter typed faster than they are read arrive as one input ("name\r"): calls `fn` once per
- * piece, with Enter as its own keypress.
+ * The field of a filter, find or search, kept in a store as (text, editing): typing edits it, Enter keeps
+ * the text and stops editing, Esc clears it.
  */
-export function forEachPiece<K extends KeyLike>(input: string, key: K, fn: (input: string, key: K) => void): void {
-  if (input.length <= 1 || !input.includes('\r') || key.ctrl || key.meta) return fn(input, key);
-  for (const piece of input.split(/(\r)/)) {
-    if (piece === '') continue;
-    if (piece === '\r') fn('', { ...key, return: true });
-    else fn(piece, { ...key, return: false });
-  }
+export function queryField(value: () => string, set: (value: string, editing: boolean) => void): LineField {
+  return {
+    value,
+    change: (v) => set(v, true),
+    submit: () => set(value(), false),
+    cancel: () => set('', false),
+  };
 }

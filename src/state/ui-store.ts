@@ -9,15 +9,24 @@ export interface Confirm {
   onYes: () => void | Promise<void>;
 }
 
+/** The views in the order Tab and the digit keys know them. */
+export const VIEW_ORDER: readonly View[] = ['runtimes', 'jobs', 'launch'];
+
 export interface UiState {
   view: View;
+  /** The view the Launch form goes back to. */
+  returnTo: View;
+  /** Rows of the content area between the header and the status bar (set by the app as the terminal resizes). */
+  contentRows: number;
   help: boolean;
   helpTop: number;
   confirm: Confirm | undefined;
   message: { text: string; level: Level; at: number } | undefined;
   setView(view: View): void;
   toggleHelp(open?: boolean): void;
-  scrollHelp(delta: number): void;
+  /** Scrolls the help by `delta` lines, within 0..max. */
+  scrollHelp(delta: number, max?: number): void;
+  setContentRows(rows: number): void;
   ask(message: string, onYes: () => void | Promise<void>): void;
   answer(yes: boolean): void;
   say(text: string, level?: Level): void;
@@ -29,13 +38,18 @@ export type UiStore = ReturnType<typeof createUiStore>;
 export function createUiStore(initial: View = 'runtimes') {
   return createStore<UiState>()((set, get) => ({
     view: initial,
+    returnTo: initial === 'launch' ? 'runtimes' : initial,
+    contentRows: 20,
     help: false,
     helpTop: 0,
     confirm: undefined,
     message: undefined,
-    setView: (view) => set({ view }),
+    setView: (view) => set((s) => ({ view, returnTo: view === 'launch' && s.view !== 'launch' ? s.view : s.returnTo })),
     toggleHelp: (open) => set((s) => ({ help: open ?? !s.help, helpTop: 0 })),
-    scrollHelp: (delta) => set((s) => ({ helpTop: Math.max(0, s.helpTop + delta) })),
+    scrollHelp: (delta, max = Infinity) => set((s) => ({ helpTop: Math.max(0, Math.min(max, s.helpTop + delta)) })),
+    setContentRows: (contentRows) => {
+      if (contentRows !== get().contentRows) set({ contentRows });
+    },
     ask: (message, onYes) => set({ confirm: { message, onYes } }),
     answer(yes) {
       const c = get().confirm;

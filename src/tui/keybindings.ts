@@ -1,16 +1,17 @@
-// The one keybinding table of the terminal app: what each key does in which part of it. Views look keys up
-// here, and the help overlay and the status bar are generated from it.
+// The one keybinding table of the terminal app: what each key does in which part of it. The dispatcher
+// (dispatch.ts) looks keys up here, and the help overlay and the status bar are generated from it.
+// Command ids are types: a handler or a lookup that names an id the table lacks does not compile.
 
-/** Where a binding applies. `global` works in every view (unless a text field has the keyboard). */
+/** Where a binding applies. `global` works under every view layer that is not modal (see focus.ts). */
 export type Scope = 'global' | 'runtimes' | 'inspect' | 'viewer' | 'jobs' | 'output' | 'launch' | 'confirm' | 'help';
 
-export interface Binding {
-  /** Command id, dispatched by the view that owns the scope. */
+interface BindingDef {
+  /** Command id, run by the handler of that id in the focus layer of the scope. */
   id: string;
   /** Key names as produced by keyName(); the first one is shown in help. */
-  keys: string[];
+  keys: readonly string[];
   description: string;
-  scopes: Scope[];
+  scopes: readonly Scope[];
   /** Changes something (a runtime, a job): hidden and refused in --readonly. */
   mutating?: boolean;
   /** Shown in the status bar of its scopes. */
@@ -21,7 +22,7 @@ export interface Binding {
   rootOnly?: boolean;
 }
 
-export const BINDINGS: readonly Binding[] = [
+const TABLE = [
   // global
   { id: 'app.quit', keys: ['q', 'ctrl-c'], description: 'quit', scopes: ['global'], main: true },
   { id: 'app.help', keys: ['?'], description: 'help for this view', scopes: ['global'], main: true },
@@ -78,7 +79,25 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'confirm.yes', keys: ['y'], description: 'confirm', scopes: ['confirm'] },
   { id: 'confirm.no', keys: ['n', 'escape'], description: 'cancel', scopes: ['confirm'] },
   { id: 'help.close', keys: ['escape', '?', 'q'], description: 'close help', scopes: ['help'] },
-];
+] as const satisfies readonly BindingDef[];
+
+/** Every command id of the table. */
+export type CommandId = (typeof TABLE)[number]['id'];
+
+/** The command ids bound in scope `S`. */
+export type CommandIn<S extends Scope> = (typeof TABLE)[number] extends infer B
+  ? B extends { readonly id: infer I; readonly scopes: readonly (infer X)[] }
+    ? S extends X
+      ? I
+      : never
+    : never
+  : never;
+
+export interface Binding extends BindingDef {
+  id: CommandId;
+}
+
+export const BINDINGS: readonly Binding[] = TABLE;
 
 /** Scopes whose bindings are on top of each other (one view at a time), for the conflict test. */
 export const SCOPE_STACKS: Scope[][] = [
@@ -145,10 +164,10 @@ export function available(b: Binding, opts: LookupOptions = {}): boolean {
 }
 
 /** The command a key runs in `scope`, if any. */
-export function commandFor(scope: Scope, name: string | undefined, opts: LookupOptions = {}): string | undefined {
+export function commandFor<S extends Scope>(scope: S, name: string | undefined, opts: LookupOptions = {}): CommandIn<S> | undefined {
   if (!name) return undefined;
   const b = BINDINGS.find((x) => x.scopes.includes(scope) && x.keys.includes(name) && available(x, opts));
-  return b?.id;
+  return b?.id as CommandIn<S> | undefined;
 }
 
 /** The bindings to list for a set of scopes, in table order, without duplicates. */

@@ -12,6 +12,7 @@ import { TerminalSession } from './terminal.js';
 import { themeFromEnv } from './theme.js';
 
 import type { AppOptions } from './start.js';
+import { storeRootFromEnv } from '../runtimes/paths.js';
 
 /** RNX_TUI_TRACE=FILE appends each frame's render time (ms) to FILE, for the benchmark. */
 function traceRender(ms: number): void {
@@ -25,7 +26,7 @@ function traceRender(ms: number): void {
 const SIGNAL_CODES: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export async function runApp(opts: AppOptions): Promise<number> {
-  const root = opts.root ?? process.env.RNX_ROOT ?? '/opt/rnx';
+  const root = opts.root ?? storeRootFromEnv();
   const { stdout, stdin } = process;
   const terminal = new TerminalSession(stdout, stdin);
   const theme = themeFromEnv();

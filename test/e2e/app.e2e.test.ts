@@ -23,6 +23,22 @@ const keys = (...k: string[]) => {
   }
 };
 const type = (text: string) => tmux('send-keys', '-t', SESSION, '-l', text);
+/** Keys sent by one send-keys, as typed-ahead keys arrive over SSH: together. */
+const burst = (...k: string[]) => {
+  tmux('send-keys', '-t', SESSION, ...k);
+  spawnSync('sleep', ['0.15']);
+};
+const selectedRuntime = () => /Runtimes › (\S+)/.exec(screen())?.[1];
+/** The runtime selected once the selection has moved from `from` (undefined if it does not, at the end of the list). */
+async function selectionAfter(from: string | undefined, ms = 3000): Promise<string | undefined> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const now = selectedRuntime();
+    if (now && now !== from) return now;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
 
 async function waitFor(what: string | RegExp, ms = 10_000): Promise<string> {
   const end = Date.now() + ms;
@@ -61,15 +77,32 @@ describe.skipIf(!ready)('rnx terminal app (tmux, real launcher)', () => {
 
   it('runs through the main views and restores the terminal', async () => {
     // open: the runtimes list
-    await waitFor('Runtimes ›');
+    let s = await waitFor('Runtimes ›');
     await waitFor(RUNTIME);
-    // move through the runtimes
+    // keys typed ahead act on the row the keys before them moved to: from the third row, `k d` asks
+    // about the second (answered n: this is the host's store)
+    const first = selectedRuntime();
     keys('j');
+    const second = await selectionAfter(first);
+    keys('j');
+    const third = await selectionAfter(second);
+    if (second && third) {
+      burst('k', 'd');
+      await waitFor(`Remove runtime ${second}?`);
+      keys('n');
+      await waitFor(`Runtimes › ${second}`);
+    }
+    // ? q together: help opens and closes, the app stays
+    burst('?', 'q');
+    await new Promise((r) => setTimeout(r, 300));
+    s = await waitFor(/Runtimes › \S+/);
+    expect(s).not.toContain('Help:');
+    expect(s).not.toContain('RNX-EXIT');
     keys('k');
     keys('/');
     type('e2e-busy');
     keys('Enter');
-    let s = await waitFor(`Runtimes › ${RUNTIME}`);
+    s = await waitFor(`Runtimes › ${RUNTIME}`);
     expect(s).toMatch(/runtime\.yml/);
     // inspect the tree
     keys('Enter');
