@@ -498,6 +498,14 @@ void cg_signal_all(const struct cgroup *cg, int sig)
     cg_close_dirs(&d);
 }
 
+void cg_thaw(const struct cgroup *cg)
+{
+    struct cg_dirs d;
+    cg_open_dirs(cg, &d);
+    if (d.freezer >= 0) (void)write_file_at(d.freezer, d.v2 ? "cgroup.freeze" : "freezer.state", d.v2 ? "0" : "THAWED");
+    cg_close_dirs(&d);
+}
+
 static int any_procs(const struct cgroup *cg)
 {
     pid_t one[1];

@@ -50,6 +50,7 @@ void load_config(struct config *c)
     c->max_pids = 4096;
     c->default_pids = 1024;
     c->tmp_size = 512ULL << 20;
+    c->default_log_max = 1ULL << 30;
 
     /* check every component of the compiled-in path, then read the very fd we checked */
     int dfd = open_trusted("/etc/rnx", 1, "policy directory");
@@ -108,6 +109,11 @@ void load_config(struct config *c)
         else if (strcmp(key, "default_pids") == 0) conf_num(key, val, &c->default_pids, lineno);
         else if (strcmp(key, "max_timeout") == 0) conf_num(key, val, &c->max_timeout, lineno);
         else if (strcmp(key, "default_timeout") == 0) conf_num(key, val, &c->default_timeout, lineno);
+        else if (strcmp(key, "default_log_max") == 0 || strcmp(key, "max_log_max") == 0) {
+            uint64_t *v = key[0] == 'd' ? &c->default_log_max : &c->max_log_max;
+            conf_size(key, val, v, lineno);
+            if (*v != 0 && (*v < LOG_MAX_MIN || *v > LOG_MAX_MAX)) fail("%s:%d: %s must be 0 or 1M-1024T", CONF_PATH, lineno, key);
+        }
         else fail("%s:%d: unknown key '%.40s'", CONF_PATH, lineno, key);
     }
     if (c->tmp_size < (1ULL << 20)) fail("%s: tmp_size must be at least 1M", CONF_PATH);
@@ -181,5 +187,10 @@ void apply_policy(const struct config *c, struct opts *o, const struct creds *cr
     limit("cpu", o->has_cpu, &o->cpu, c->default_cpu, c->max_cpu, "%");
     limit("pids", o->has_pids, &o->pids, c->default_pids, c->max_pids, "");
     limit("timeout", o->has_timeout, &o->timeout, c->default_timeout, c->max_timeout, "s");
+    if (o->has_log_max && o->log_max == 0 && c->max_log_max) {
+        char allowed[32];
+        fail("--log-max 0 (no limit) is not allowed by %s (max_log_max = %s)", CONF_PATH, limit_text(c->max_log_max, "bytes", allowed, sizeof allowed));
+    }
+    limit("log-max", o->has_log_max, &o->log_max, c->default_log_max, c->max_log_max, "bytes");
     if (o->net_host && !c->allow_host_network) fail("--net host is not allowed by %s", CONF_PATH);
 }

@@ -8,4 +8,6 @@ struct exit_info {
 };
 void emit_started(int fd, const char *job_id, pid_t pid, const struct cgroup *cg);
 void emit_exited(int fd, const char *job_id, const struct exit_info *x);
+void emit_output_dropped(int fd, const char *job_id, int out_fd, uint64_t offset, uint64_t bytes);
+void emit_note(int fd, const char *job_id, const char *message);
 #endif

@@ -39,6 +39,8 @@ void run_init(const struct init_args *a)
 {
     /* drop everything first: the command is forked from this already unprivileged, filtered process */
     drop_privileges(a->cr);
+    /* the caller's scheduling state (nice, policy, affinity, timer slack...: sched.c), set as the caller */
+    sched_job_restore();
     /* the drop set "dumpable" to fs.suid_dumpable: if an admin made that 1, the caller could ptrace PID 1 (and,
      * say, keep it from ending the job); PID 1 never becomes dumpable */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0) fail("cannot make PID 1 non-dumpable");

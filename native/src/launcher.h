@@ -18,7 +18,7 @@
 #define MAX_ARGS 4096          /* whole argv */
 #define MAX_ARG_LEN 65536      /* one argument */
 #define MAX_ARGS_TOTAL (1 << 20)
-#define MAX_ENV 256            /* --env options, and launch.spec env lines */
+#define MAX_ENV 256            /* --env and --env-fd variables together, and launch.spec env lines */
 #define MAX_ENV_LEN 8192       /* one KEY=VALUE */
 #define MAX_SPEC_ITEMS 64      /* writable / mount lines */
 #define MAX_PATH_LEN 1024
@@ -39,6 +39,7 @@ int read_file_at(int dirfd, const char *name, char *buf, size_t size); /* -1 or 
 int write_file_at(int dirfd, const char *name, const char *val);       /* 0 or -1 (errno) */
 uint64_t monotonic_usec(void);
 int valid_job_id(const char *s);
+int reserved_job_id(const char *s);      /* the name of a cgroup control file */
 int valid_runtime_name(const char *s);
 int valid_abs_path(const char *s);       /* normalised absolute path without whitespace */
 int valid_rel_path(const char *s);       /* normalised relative path, no '..' */
@@ -67,10 +68,13 @@ struct opts {
     uint64_t timeout; int has_timeout;
     char job_id[MAX_JOB_ID + 1]; int has_job_id;
     int status_fd;
+    int env_fd;                      /* --env-fd, or -1; read (and closed) by read_env_fd() */
     int interactive, detach;
+    uint64_t log_max; int has_log_max;   /* bytes of output kept per regular-file stdout/stderr; 0 = no cap */
     char **command;                  /* NULL-terminated, points into argv */
 };
 void parse_args(int argc, char **argv, struct opts *o);
+void read_env_fd(struct opts *o);   /* --env-fd's records into o->env; run with the caller's identity */
 
 /* ---- config.c ---- */
 struct config {
@@ -83,6 +87,7 @@ struct config {
     uint64_t max_pids, default_pids;
     uint64_t max_timeout, default_timeout;
     uint64_t tmp_size;
+    uint64_t max_log_max, default_log_max;
 };
 struct creds { uid_t uid; gid_t gid; };
 void load_config(struct config *c);
@@ -119,6 +124,7 @@ void cg_create(struct cgroup *cg, const char *job_id, const struct cg_limits *l)
 int cg_join_self(const struct cgroup *cg);    /* the calling process joins the job's cgroups: 0, or -1 with errno */
 void cg_stats(const struct cgroup *cg, struct cg_stats *st);
 void cg_signal_all(const struct cgroup *cg, int sig);
+void cg_thaw(const struct cgroup *cg);            /* undo a freeze left by a signaller that was stopped */
 struct cg_dirs { int v2, procs, freezer; };     /* directory fds (-1: absent); freezer may equal procs */
 void cg_open_dirs(const struct cgroup *cg, struct cg_dirs *d);
 void cg_signal_dirs(const struct cg_dirs *d, int sig);
@@ -129,11 +135,13 @@ void cg_paths_for(struct cgroup *cg, int v2, const char *job_id); /* for cleanup
 /* ---- registry.c ---- */
 struct reg_entry { uid_t uid; pid_t launcher_pid; unsigned long long launcher_start; int v2; };
 void reg_open_dir(void);
-int reg_create(const char *job_id, uid_t uid, int v2);     /* 0 ok, -1 id in use */
+void reg_prepare(uid_t uid, int v2);                        /* our entry, locked, not yet named */
+int reg_link(const char *job_id);                           /* 0 ok, -1 id in use */
 void reg_remove(const char *job_id);
 int reg_own_fd(void);                                       /* our entry (locked), or -1 */
 int reg_dir_fd(void);
 int reg_still_own(const char *job_id);                      /* the id still names our entry */
+void reg_job_cgroup(struct cgroup *cg, int v2, const char *job_id); /* every cgroup a job with this id may have */
 void reg_cleanup_stale(void);
 int do_kill(const char *job_id, int sig, uid_t caller);     /* exit status */
 unsigned long long proc_start_time(pid_t pid);
@@ -163,10 +171,25 @@ void set_hostname(const char *name);
 
 /* ---- privs.c ---- */
 void drop_privileges(const struct creds *cr);
+void as_caller(const struct creds *cr);   /* fsuid/fsgid the caller's, no effective capabilities */
+void as_root(void);                       /* and back */
 void reset_signals(void);
+
+/* ---- sched.c ---- */
+void reset_sched_state(void);   /* first thing: remember the caller's scheduling state, reset ours */
+void sched_job_prepare(void);   /* the job's PID 1, as root */
+void sched_job_restore(void);   /* the job's PID 1, after the drop: the caller's values, as the caller may set them */
 
 /* ---- seccomp.c ---- */
 void install_seccomp(int net_host);
+
+/* ---- logcap.c ---- */
+#define LOG_MAX_MIN (1ULL << 20)
+#define LOG_MAX_MAX (1ULL << 50)
+void logcap_init(uint64_t cap, int status_fd, const char *job_id); /* before the job starts */
+int logcap_timer(void);                 /* timerfd to poll while the job runs, or -1 (nothing to cap) */
+void logcap_tick(int final);            /* on the timer (reads it), and once with final=1 after the job ended */
+uint64_t logcap_limit(void);            /* the cap in force on fd 1, 0 = none */
 
 /* ---- init.c ---- */
 struct init_args {

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <grp.h>
 #include <sys/pidfd.h>
@@ -45,28 +46,66 @@ static size_t g_nenv;
 static char g_env_store[3][128];
 
 static int g_guard_w = -1;      /* our end of the guard's socket: "D" once the supervisor has cleaned up */
-static int g_tty = -1;          /* --interactive: the caller's terminal, its modes and foreground group */
-static struct termios g_tty_modes;
-static pid_t g_tty_pgrp = -1;
+/* The terminals among the job's stdio (fds 0/1/2, the caller's). The job may change what a terminal keeps after
+ * it ends: its modes (raw, no echo...), exclusive mode (TIOCEXCL: nobody else may open it), output stopped by
+ * tcflow(TCOOFF) (which ^Q does not restart) and, but for the seccomp filter, its line discipline; with
+ * --interactive also its foreground process group. The job may be killed before it puts them back: the
+ * supervisor (root, unfiltered) does when the job ends. The window size is not restored: it is the terminal
+ * emulator's, which may have changed it meanwhile (a resize), and a wrong one lasts only until the next resize. */
+struct saved_tty {
+    int fd;
+    dev_t rdev;
+    struct termios modes;
+    int ldisc, excl;         /* -1: unknown */
+    pid_t pgrp;              /* its foreground process group when the job started; -1: not our controlling tty */
+    int ours;                /* that group was ours or our caller's (not a shell's at its prompt) */
+};
+static struct saved_tty g_ttys[3];
+static int g_nttys;
+static int g_tty_interactive;
 
-/* --interactive: the job may change the terminal's modes (raw, no echo...) and its foreground process group,
- * and may be killed before it puts them back; the caller gets its terminal back as it was */
-static void save_terminal(void)
+static void save_terminal(int interactive)
 {
+    g_tty_interactive = interactive;
     for (int fd = 0; fd < 3; fd++) {
-        if (tcgetattr(fd, &g_tty_modes) == 0) {
-            g_tty = fd;
-            g_tty_pgrp = tcgetpgrp(fd);
-            return;
-        }
+        struct saved_tty *t = &g_ttys[g_nttys];
+        struct stat st;
+        if (tcgetattr(fd, &t->modes) < 0 || fstat(fd, &st) < 0) continue;
+        int dup_tty = 0;
+        for (int i = 0; i < g_nttys; i++) dup_tty |= g_ttys[i].rdev == st.st_rdev;
+        if (dup_tty) continue;
+        t->fd = fd;
+        t->rdev = st.st_rdev;
+        if (ioctl(fd, TIOCGETD, &t->ldisc) < 0) t->ldisc = -1;
+        if (ioctl(fd, TIOCGEXCL, &t->excl) < 0) t->excl = -1;
+        t->pgrp = tcgetpgrp(fd);
+        /* in the foreground: the launcher itself, or the program that runs it (rnx runs it in a process group of
+         * its own) unless that is the session leader while we are not in its group: a shell that started us in
+         * the background and is back at its prompt */
+        pid_t ppid = getppid(), sid = tcgetsid(fd);
+        t->ours = t->pgrp >= 0 && (t->pgrp == getpgrp() || (t->pgrp == getpgid(ppid) && ppid != sid));
+        g_nttys++;
     }
 }
 
 static void restore_terminal(void)
 {
-    if (g_tty < 0) return;
-    (void)tcsetattr(g_tty, TCSANOW, &g_tty_modes);
-    if (g_tty_pgrp > 0) (void)tcsetpgrp(g_tty, g_tty_pgrp);   /* SIGTTOU is ignored: allowed from the background */
+    for (int i = 0; i < g_nttys; i++) {
+        const struct saved_tty *t = &g_ttys[i];
+        /* Without --interactive the job has no controlling terminal, so it cannot change the terminal's foreground
+         * process group. Started in the background, or with another group in the foreground now (the caller
+         * moved us to the background, or --detach left its session), the terminal is someone else's: its modes
+         * are theirs, not ours to undo. */
+        if (!g_tty_interactive && t->pgrp >= 0 && (!t->ours || tcgetpgrp(t->fd) != t->pgrp)) continue;
+        int ldisc;
+        if (t->ldisc >= 0 && ioctl(t->fd, TIOCGETD, &ldisc) == 0 && ldisc != t->ldisc) (void)ioctl(t->fd, TIOCSETD, &t->ldisc);
+        (void)tcsetattr(t->fd, TCSANOW, &t->modes);
+        if (t->excl >= 0) (void)ioctl(t->fd, t->excl ? TIOCEXCL : TIOCNXCL);
+        (void)tcflow(t->fd, TCOON);   /* undoes only a TCOOFF, never a ^S */
+        /* SIGTTOU is ignored (or blocked): allowed from the background */
+        if (g_tty_interactive && t->pgrp > 0) (void)tcsetpgrp(t->fd, t->pgrp);
+    }
+    g_nttys = 0;
 }
 
 static void cleanup(void)
@@ -295,14 +334,15 @@ static void detach(void)
  * stop it, and in a session of its own, so the terminal's ^C/^Z/hangup do not reach it. The supervisor can be
  * stopped or killed by the caller (whose uid is its real uid); the guard
  *   - ends the job at the deadline even while the supervisor is stopped (PID 1 is killed through a pidfd:
- *     with it goes the whole PID namespace). This is what makes a policy's max_timeout hold;
+ *     with it goes the whole PID namespace; its cgroup is thawed until PID 1 is gone, and "T" on the socket
+ *     tells the supervisor that the deadline ended the job). This is what makes a policy's max_timeout hold;
  *   - if the supervisor dies without having cleaned up (SIGKILL), removes the job's cgroups and registry entry.
  * It shares the registry entry's lock (the same open file), so the entry stays ours until the guard is done
  * with it, and it touches the cgroups only while the job id still names that entry.
- * It is forked before the job's PID namespace exists (children forked after unshare(CLONE_NEWPID) would be
- * in it), and gets PID 1's pidfd and the deadline over a SOCK_SEQPACKET socket; "D" there means the
+ * It is forked before the entry is named (start_guard) and so before the cgroups and the job's PID namespace
+ * exist (children forked after unshare(CLONE_NEWPID) would be in it), and gets PID 1's pidfd and the deadline over a SOCK_SEQPACKET socket; "D" there means the
  * supervisor has cleaned up, EOF without "D" that it died. */
-static void guard_main(int sock)
+static void guard_main(int sock, int v2)
 {
     int keep[] = { sock, reg_own_fd(), reg_dir_fd() };
     close_all_except(keep, sizeof keep / sizeof keep[0]);
@@ -311,22 +351,41 @@ static void guard_main(int sock)
     close(null);
     if (setsid() < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) _exit(EXIT_REFUSED);
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);   /* the credential change reset it to fs.suid_dumpable */
-    int pidfd = -1;
+    /* out of the caller's reach now: the supervisor may go on and name the entry */
+    if (send(sock, "R", 1, MSG_NOSIGNAL) != 1) _exit(EXIT_REFUSED);
+    /* forked before the supervisor creates the job's cgroups: all those the job may get (absent ones are skipped) */
+    reg_job_cgroup(&g_cg, v2, g_job_id);
+    int pidfd = -1, killing = 0;
     uint64_t deadline = 0;
     for (;;) {
         int tmo = -1;
         if (deadline) {
             uint64_t now = monotonic_usec();
             if (now >= deadline) {
-                (void)pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
                 deadline = 0;
+                /* unless it has ended already (by itself, or by --kill): "T" tells the supervisor that the deadline
+                 * ended the job, sent before the kill so that it is there when the supervisor reaps PID 1 */
+                struct pollfd ended = { pidfd, POLLIN, 0 };
+                if (poll(&ended, 1, 0) == 0) {
+                    (void)send(sock, "T", 1, MSG_NOSIGNAL);
+                    (void)pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+                    killing = 1;
+                }
                 continue;
             }
             uint64_t ms = (deadline - now + 999) / 1000;
             tmo = ms > 3600000 ? 3600000 : (int)ms;
         }
-        struct pollfd pfd = { sock, POLLIN, 0 };
-        if (poll(&pfd, 1, tmo) <= 0) continue;
+        if (killing) {
+            /* a frozen job does not act on SIGKILL (v1) until it is thawed, and whoever froze it (the supervisor
+             * signalling at this same deadline) may be stopped half-way: thaw until PID 1 is gone */
+            cg_thaw(&g_cg);
+            tmo = 50;
+        }
+        struct pollfd pfd[2] = { { sock, POLLIN, 0 }, { killing ? pidfd : -1, POLLIN, 0 } };
+        if (poll(pfd, 2, tmo) <= 0) continue;
+        if (pfd[1].revents) killing = 0;
+        if (!pfd[0].revents) continue;
         char msg[16];
         union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
         struct iovec iov = { msg, sizeof msg };
@@ -351,7 +410,10 @@ static void guard_main(int sock)
     _exit(0);
 }
 
-static void start_guard(void)
+/* Forked while our registry entry is locked but has no name yet, and waited for until it is root (until then
+ * the caller could kill it): from the moment the entry is linked, a SIGKILLed supervisor always leaves a guard
+ * that removes the entry and the cgroups. */
+static void start_guard(int v2)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) fail_errno("socketpair");
@@ -361,10 +423,23 @@ static void start_guard(void)
         g_fail_hook = NULL;
         g_report_fd = -1;
         close(sv[0]);
-        guard_main(sv[1]);
+        guard_main(sv[1], v2);
     }
     close(sv[1]);
     g_guard_w = sv[0];
+    char ready = 0;
+    ssize_t r;
+    while ((r = recv(g_guard_w, &ready, 1, 0)) < 0 && errno == EINTR) {}
+    if (r != 1 || ready != 'R') fail("the launcher's guard process did not start");
+}
+
+/* whether the guard has said "T": it killed the job at its deadline */
+static int guard_fired(void)
+{
+    char c;
+    while (recv(g_guard_w, &c, 1, MSG_DONTWAIT) == 1)
+        if (c == 'T') return 1;
+    return 0;
 }
 
 /* PID 1 exists: hand the guard its pidfd (opened while PID 1 is our unreaped child, so it is PID 1) */
@@ -405,6 +480,7 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     if (cg_join_self(&g_cg) < 0) fail_errno("cannot put the job into its cgroup");
     int keep[] = { c->sync_r, c->err_w, c->res_w, c->life_r, c->isolated_fd, c->runtime_fd, c->workdir_fd };
     close_all_except(keep, sizeof keep / sizeof keep[0]);
+    sched_job_prepare();
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) _exit(EXIT_REFUSED);
     if (!c->o->interactive && setsid() < 0) fail_errno("setsid");
     struct sandbox sb = { c->isolated_path, c->isolated_fd, c->runtime_fd, c->workdir_fd, c->spec, c->conf->tmp_size,
@@ -429,6 +505,21 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     run_init(&ia);
 }
 
+/* --kill freezes the job's cgroup around the signalling: a caller who stopped or killed us between the freeze and
+ * the thaw would leave the job frozen (on v1 not even its deadline's SIGKILL acts on it then). So from here on we are
+ * root through and through (real uid 0: the caller can no longer signal us, like the guard), the terminal's ^Z is
+ * held back with every other signal, and the caller's hard CPU-time limit (SIGKILL) is lifted. */
+static void kill_mode_unstoppable(void)
+{
+    if (setresuid(0, 0, 0) < 0) fail_errno("setresuid");
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);   /* the credential change reset it to fs.suid_dumpable */
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    struct rlimit cpu = { RLIM_INFINITY, RLIM_INFINITY };
+    (void)setrlimit(RLIMIT_CPU, &cpu);
+}
+
 /* main's own frame must stay small: it runs on the caller's stack limit (as low as a few KiB) until
  * reset_rlimits() raises it, and the launcher's real frame is several KiB. */
 __attribute__((noinline)) static int launch(int argc, char **argv);
@@ -437,6 +528,7 @@ int main(int argc, char **argv)
 {
     reset_signal_state();
     reset_rlimits();
+    reset_sched_state();
     return launch(argc, argv);
 }
 
@@ -458,13 +550,21 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
 
     struct opts o;
     parse_args(argc, argv, &o);
+    if (o.env_fd >= 0) {
+        as_caller(&g_cr);
+        read_env_fd(&o);   /* and closed: it never reaches the job */
+        as_root();
+    }
     close_inherited(o.status_fd);
-    if (o.interactive) save_terminal();
+    if (!o.kill_mode) save_terminal(o.interactive);
     if (o.status_fd >= 0 && fcntl(o.status_fd, F_SETFD, FD_CLOEXEC) < 0) fail("--status-fd %d is not an open file descriptor", o.status_fd);
 
     static struct config conf;
     load_config(&conf);
-    if (o.kill_mode) return do_kill(o.kill_id, o.signal, g_cr.uid);
+    if (o.kill_mode) {
+        kill_mode_unstoppable();
+        return do_kill(o.kill_id, o.signal, g_cr.uid);
+    }
     apply_policy(&conf, &o, &g_cr);
 
     /* the runtime: every component checked, then the fds we checked are what we use */
@@ -500,11 +600,14 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
     snprintf(g_job_id, sizeof g_job_id, "%s", o.job_id);
     reg_cleanup_stale();
     int v2 = cg_detect_v2();
-    if (reg_create(g_job_id, g_cr.uid, v2) < 0) fail("job id '%s' is already in use", g_job_id);
+    reg_prepare(g_cr.uid, v2);
+    start_guard(v2);
+    if (reg_link(g_job_id) < 0) fail("job id '%s' is already in use", g_job_id);
     g_reg_made = 1;
     g_fail_hook = cleanup;
     struct cg_limits lim = { o.memory, o.cpu, o.pids, o.has_cores ? o.cores : NULL };
     cg_create(&g_cg, g_job_id, &lim);
+    logcap_init(o.log_max, o.status_fd, g_job_id);   /* where the job's output starts, before it writes any */
 
     int syncp[2], errp[2], resp[2], lifep[2];
     if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(resp, O_CLOEXEC) < 0 || pipe2(lifep, O_CLOEXEC) < 0)
@@ -525,7 +628,6 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
         if (getppid() != orig_ppid) { cleanup(); _exit(EXIT_REFUSED); }
     }
 
-    start_guard();
     if (unshare(CLONE_NEWPID) < 0) fail_errno("cannot create a PID namespace");
     uint64_t t0 = monotonic_usec();
     uint64_t deadline = o.timeout ? t0 + o.timeout * 1000000ULL : 0;
@@ -583,6 +685,7 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
 
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
     if (sfd < 0) fail_errno("signalfd");
+    int cap_fd = logcap_timer();   /* --log-max: -1 when no output is capped */
     const uint64_t deadline0 = deadline;
     int timed_out = 0, wstatus = 0;
     for (;;) {
@@ -590,8 +693,12 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
         if (deadline) {
             uint64_t now = monotonic_usec();
             if (now >= deadline) {
-                timed_out = 1;
                 deadline = 0;
+                /* not if it has ended already (by itself, or by --kill while we were stopped): no timeout then */
+                siginfo_t ended;
+                ended.si_pid = 0;
+                if (waitid(P_PID, (id_t)pid, &ended, WEXITED | WNOHANG | WNOWAIT) == 0 && ended.si_pid == pid) continue;
+                timed_out = 1;
                 kill(pid, SIGKILL);   /* PID 1 dying takes the whole PID namespace with it */
                 cg_signal_all(&g_cg, SIGKILL);
                 continue;
@@ -599,9 +706,11 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
             uint64_t ms = (deadline - now + 999) / 1000;   /* poll takes an int: at most an hour at a time */
             tmo = ms > 3600000 ? 3600000 : (int)ms;
         }
-        struct pollfd pfd = { sfd, POLLIN, 0 };
-        int pr = poll(&pfd, 1, tmo);
+        struct pollfd pfd[2] = { { sfd, POLLIN, 0 }, { cap_fd, POLLIN, 0 } };
+        int pr = poll(pfd, cap_fd >= 0 ? 2 : 1, tmo);
         if (pr <= 0) continue;
+        if (cap_fd >= 0 && pfd[1].revents) logcap_tick(0);
+        if (!pfd[0].revents) continue;
         struct signalfd_siginfo si;
         if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si) continue;
         int sig = (int)si.ssi_signo;
@@ -623,8 +732,9 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
     }
     uint64_t t1 = monotonic_usec();
     g_pid1 = -1;
-    /* the guard ended it at the deadline while we were not running (stopped by the caller) */
-    if (deadline0 && t1 >= deadline0 && WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL) timed_out = 1;
+    /* Timed out: we or the guard (which says "T" when it acts, e.g. while we were stopped by the caller) killed PID 1
+     * for the deadline, and that is what ended it; not a job that ended by itself, by --kill or the OOM killer. */
+    timed_out = WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL && (timed_out || (deadline0 && guard_fired()));
     int cstatus;
     if (read(resp[0], &cstatus, sizeof cstatus) != (ssize_t)sizeof cstatus) cstatus = wstatus;
     close(resp[0]);
@@ -646,6 +756,7 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
     x.cpu_usec = st.cpu_usec;
     x.peak_memory = st.peak_memory;
     x.wall_usec = t1 - t0;
+    logcap_tick(1);   /* the job is gone: the output down to --log-max, announced before `exited` */
     emit_exited(o.status_fd, g_job_id, &x);
     close(lifep[1]);
     return x.code;

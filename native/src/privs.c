@@ -7,6 +7,7 @@
 #include <linux/securebits.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -56,9 +57,8 @@ void drop_privileges(const struct creds *cr)
     for (int c = 0; c <= last; c++)
         if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) > 0) fail("bounding set not empty");
     if (cr->uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) fail("could regain root after the drop");
-
-    struct rlimit rl = { 0, 0 };
-    if (setrlimit(RLIMIT_CORE, &rl) < 0) fail_errno("setrlimit core");
+    /* RLIMIT_CORE stays the caller's (restore_rlimits): PID 1 and the command until its exec are non-dumpable
+     * (PR_SET_DUMPABLE 0 is never dumped, whatever fs.suid_dumpable says), the command after it dumps as the caller */
 }
 
 void reset_signals(void)
@@ -73,4 +73,33 @@ void reset_signals(void)
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Around reading what the caller hands over by descriptor (--env-fd): the caller's file-system identity and no
+ * effective capabilities, so that a file whose read is checked against the reader rather than the opener (some
+ * /proc and /sys files) gives nothing the caller could not read itself. The permitted set stays: as_root() takes
+ * the effective set back. */
+static void set_effective_caps(int all)
+{
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &hdr, data) < 0) fail_errno("capget");
+    for (int i = 0; i < 2; i++) data[i].effective = all ? data[i].permitted : 0;
+    if (syscall(SYS_capset, &hdr, data) < 0) fail_errno("capset");
+}
+
+void as_caller(const struct creds *cr)
+{
+    setfsgid(cr->gid);
+    setfsuid(cr->uid);
+    if ((uid_t)setfsuid((uid_t)-1) != cr->uid || (gid_t)setfsgid((gid_t)-1) != cr->gid) fail("cannot switch to the caller's fsuid");
+    set_effective_caps(0);
+}
+
+void as_root(void)
+{
+    set_effective_caps(1);
+    setfsuid(0);
+    setfsgid(0);
+    if ((uid_t)setfsuid((uid_t)-1) != 0 || (gid_t)setfsgid((gid_t)-1) != 0) fail("cannot restore fsuid");
 }

@@ -53,12 +53,15 @@ unsigned long long proc_start_time(pid_t pid)
     return strtoull(p + 1, NULL, 10);
 }
 
-int reg_create(const char *job_id, uid_t uid, int v2)
+/* The entry is written while it has no name, and locked: an entry is never seen half-written, and a launcher
+ * killed before reg_link() (SIGKILL, RLIMIT_FSIZE...) leaves nothing behind. The guard is forked in between, so
+ * it shares the lock (the same open file) before the entry has a name, and there is never a moment when a named
+ * entry has no process left to remove it. Mode 0600: the caller cannot open it, and so cannot flock it to keep
+ * the cleaner away from the leftovers of a launcher and guard that are both gone. */
+void reg_prepare(uid_t uid, int v2)
 {
     reg_open_dir();
-    /* written while it has no name, then linked under the job id (failing if the id is taken): an entry is never
-     * seen half-written, and a launcher killed before the link (SIGKILL, RLIMIT_FSIZE...) leaves nothing behind */
-    int fd = openat(g_regfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    int fd = openat(g_regfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0) fail_errno("cannot create a registry entry in %s", REGISTRY_DIR);
     char buf[256];
     pid_t self = getpid();
@@ -66,14 +69,16 @@ int reg_create(const char *job_id, uid_t uid, int v2)
                      (int)self, proc_start_time(self), v2 ? "v2" : "v1");
     if (write_all(fd, buf, (size_t)n) < 0) fail_errno("cannot write registry entry");
     if (flock(fd, LOCK_EX) < 0) fail_errno("cannot lock registry entry");
-    if (linkat(fd, "", g_regfd, job_id, AT_EMPTY_PATH) < 0) {
-        int e = errno;
-        close(fd);
-        if (e == EEXIST) return -1;
-        errno = e;
+    g_own = fd;
+}
+
+/* links the prepared entry under the job id, failing if the id is taken */
+int reg_link(const char *job_id)
+{
+    if (linkat(g_own, "", g_regfd, job_id, AT_EMPTY_PATH) < 0) {
+        if (errno == EEXIST) return -1;
         fail_errno("cannot create registry entry %s/%s", REGISTRY_DIR, job_id);
     }
-    g_own = fd;
     return 0;
 }
 
@@ -128,7 +133,8 @@ static int reg_open_entry(const char *job_id)
     return fd;
 }
 
-static void job_cgroup(struct cgroup *cg, int v2, const char *job_id)
+/* every cgroup a job with this id may have (the ones it did not get do not exist) */
+void reg_job_cgroup(struct cgroup *cg, int v2, const char *job_id)
 {
     cg_paths_for(cg, v2, job_id);
     for (int i = 0; i < CG_NCTL; i++)
@@ -174,7 +180,7 @@ void reg_cleanup_stale(void)
         /* we own it now: its cgroups first (an incomplete entry never had any), then its name */
         if (!damaged) {
             struct cgroup cg;
-            job_cgroup(&cg, e.v2, de->d_name);
+            reg_job_cgroup(&cg, e.v2, de->d_name);
             cg_destroy(&cg);
         }
         unlinkat(g_regfd, de->d_name, 0);
@@ -196,7 +202,7 @@ int do_kill(const char *job_id, int sig, uid_t caller)
     if (fd < 0 || reg_parse(fd, &e) < 0) fail("no such job '%s'", job_id);
     if (caller != 0 && e.uid != caller) fail("job '%s' was not started by you", job_id);
     struct cgroup cg;
-    job_cgroup(&cg, e.v2, job_id);
+    reg_job_cgroup(&cg, e.v2, job_id);
     struct cg_dirs dirs;
     cg_open_dirs(&cg, &dirs);
     /* the directories just opened belong to the job whose entry we read only if that entry is still there:

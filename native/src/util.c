@@ -171,6 +171,14 @@ int valid_job_id(const char *s)
     return 1;
 }
 
+/* A job's cgroup directories are named after its id, beside the control files of their parent "rnx": on v1
+ * `tasks` and `notify_on_release` (`release_agent` too in a root cgroup). Every other control file name, v1 or v2,
+ * has a dot, which a job id cannot have. */
+int reserved_job_id(const char *s)
+{
+    return strcmp(s, "tasks") == 0 || strcmp(s, "notify_on_release") == 0 || strcmp(s, "release_agent") == 0;
+}
+
 int valid_runtime_name(const char *s)
 {
     size_t n = strlen(s);

@@ -5,9 +5,13 @@ export interface StartedEvent {
   job_id: string;
   /** the job's PID 1, as seen from the host */
   pid: number;
+  /** the supervising launcher, which lives until it has written `exited`; absent from older launchers */
+  launcher_pid?: number;
   cgroup_mode: 'v1' | 'v2';
   /** controller name (v1) or "unified" (v2) -> the job's cgroup directory */
   cgroups: Record<string, string>;
+  /** bytes of output kept on fd 1 (--log-max in force; 0: none); absent from launchers before --log-max */
+  log_max?: number;
 }
 
 export interface ExitedEvent {
@@ -24,7 +28,25 @@ export interface ExitedEvent {
   wall_usec: number;
 }
 
-export type LauncherEvent = StartedEvent | ExitedEvent;
+/** --log-max: the oldest output on `fd` was dropped (written before it is: the hole reads as zeros). */
+export interface OutputDroppedEvent {
+  event: 'output_dropped';
+  job_id: string;
+  fd: number;
+  /** where the output kept starts */
+  offset: number;
+  /** bytes dropped in all (offset less where the job's output began) */
+  bytes: number;
+}
+
+/** Something the launcher could not do that does not stop the job (e.g. the file system cannot punch holes). */
+export interface NoteEvent {
+  event: 'note';
+  job_id: string;
+  message: string;
+}
+
+export type LauncherEvent = StartedEvent | ExitedEvent | OutputDroppedEvent | NoteEvent;
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,7 +71,25 @@ export function parseEventLine(line: string): LauncherEvent {
       if (typeof p !== 'string') throw new Error(`bad started event: ${line.slice(0, 200)}`);
       cgroups[k] = p;
     }
-    return { event: 'started', job_id: v.job_id, pid: v.pid, cgroup_mode: v.cgroup_mode, cgroups };
+    if (v.log_max !== undefined && !isUint(v.log_max)) throw new Error(`bad started event: ${line.slice(0, 200)}`);
+    if (v.launcher_pid !== undefined && !isUint(v.launcher_pid)) throw new Error(`bad started event: ${line.slice(0, 200)}`);
+    return {
+      event: 'started',
+      job_id: v.job_id,
+      pid: v.pid,
+      ...(v.launcher_pid !== undefined ? { launcher_pid: v.launcher_pid } : {}),
+      cgroup_mode: v.cgroup_mode,
+      cgroups,
+      ...(v.log_max !== undefined ? { log_max: v.log_max } : {}),
+    };
+  }
+  if (v.event === 'output_dropped') {
+    if (!isUint(v.fd) || !isUint(v.offset) || !isUint(v.bytes)) throw new Error(`bad output_dropped event: ${line.slice(0, 200)}`);
+    return { event: 'output_dropped', job_id: v.job_id, fd: v.fd, offset: v.offset, bytes: v.bytes };
+  }
+  if (v.event === 'note') {
+    if (typeof v.message !== 'string') throw new Error(`bad note event: ${line.slice(0, 200)}`);
+    return { event: 'note', job_id: v.job_id, message: v.message };
   }
   if (v.event === 'exited') {
     const nums = ['code', 'signal', 'cpu_usec', 'peak_memory', 'wall_usec'] as const;

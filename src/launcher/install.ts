@@ -19,6 +19,8 @@ default_pids = 1024
 max_timeout = 0            # seconds
 default_timeout = 0
 tmp_size = 512M            # size of each private tmpfs (/tmp and writable paths)
+default_log_max = 1G       # output a job keeps in its record, the most recent (--log-max); 0 = all
+max_log_max = 0            # the most --log-max may ask for; 0 = no maximum
 `;
 
 export interface InstallOptions {

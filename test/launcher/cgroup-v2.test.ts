@@ -68,7 +68,7 @@ function v2launch(args: string[], onStarted?: (ev: StartedEvent, launcherPid: nu
       if (ev.event === 'started') {
         r.started = ev;
         onStarted?.(ev, child.pid!);
-      } else r.exited = ev;
+      } else if (ev.event === 'exited') r.exited = ev;
     }
   });
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ ...r, code, signal })));

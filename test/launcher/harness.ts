@@ -66,7 +66,7 @@ export function launch(args: string[], opts: LaunchOpts = {}): Promise<LaunchRes
           if (ev.event === 'started') {
             res.started = ev;
             opts.onStarted?.(ev, child);
-          } else res.exited = ev;
+          } else if (ev.event === 'exited') res.exited = ev;
         }
       });
       statusPipe.on('end', () => resolve());

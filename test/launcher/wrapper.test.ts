@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, statSync, writeFileSync, readFileSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLaunchArgv, buildKillArgv } from '../../src/launcher/argv.js';
+import { buildLaunchArgv, buildKillArgv, envRecords } from '../../src/launcher/argv.js';
 import { parseEventLine, EventStream } from '../../src/launcher/events.js';
 import { checkLauncher } from '../../src/launcher/locate.js';
 import { installLauncher, DEFAULT_LAUNCHER_CONF } from '../../src/launcher/install.js';
@@ -34,6 +34,18 @@ describe('launcher argv', () => {
     ]);
     expect(buildLaunchArgv({ runtime: 'base', command: ['true'], memory: 1048576 })).toEqual(['--runtime', 'base', '--memory', '1048576', '--', 'true']);
     expect(buildKillArgv('job-1', 9)).toEqual(['--kill', 'job-1', '--signal', '9']);
+  });
+
+  it('can pass the environment by descriptor (--env-fd): NUL-terminated KEY=VALUE records, checked like --env', () => {
+    expect(buildLaunchArgv({ runtime: 'base', command: ['true'], envFd: 4, statusFd: 3 })).toEqual(['--runtime', 'base', '--env-fd', '4', '--status-fd', '3', '--', 'true']);
+    expect(envRecords({ A: '1', B_2: 'x y=z', C: '' })).toBe('A=1\0B_2=x y=z\0C=\0');
+    expect(envRecords(['A=1'])).toBe('A=1\0');
+    expect(envRecords({})).toBe('');
+    expect(() => envRecords({ '1A': 'b' })).toThrow(/invalid environment entry/);
+    expect(() => envRecords({ A: 'b\0c' })).toThrow(/NUL/);
+    expect(() => buildLaunchArgv({ runtime: 'b', command: ['true'], envFd: 2 })).toThrow();
+    expect(() => buildLaunchArgv({ runtime: 'b', command: ['true'], envFd: 3, statusFd: 3 })).toThrow();
+    expect(() => buildLaunchArgv({ runtime: 'b', command: ['true'], envFd: 4.5 })).toThrow();
   });
 
   it('rejects bad options early', () => {
