@@ -19,19 +19,21 @@ export function timeCommand(cmd, args, { runs = 3, setup, env, stdout = 'ignore'
 }
 
 /** Runs `cmd` once (after `setup`) and returns its wall time in ms; a non-zero exit is an error. */
-function timeOnce(cmd, args, { setup, env, stdout = 'ignore', stdio } = {}) {
+function timeOnce(cmd, args, { setup, after, env, stdout = 'ignore', stdio } = {}) {
   setup?.();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { stdio: stdio ?? ['ignore', stdout, 'inherit'], env: { ...process.env, ...env } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}`);
+  after?.();
   return ms;
 }
 
 /**
  * Times several commands in rounds, each run once per round (after its own `setup`), the order rotating from
  * round to round: the machine's drift (page cache, write-back, other work) then hits every command alike, and
- * none always runs right after the same other. Each command is [cmd, args, options] as for timeCommand.
+ * none always runs right after the same other. Each command is [cmd, args, options] as for timeCommand, whose
+ * options may also hold `after`, run untimed once the command has ended.
  * Returns the times per command, round by round (times[c][round]), so that callers can pair them.
  */
 export function timeRounds(rounds, commands, { warmup = 0 } = {}) {

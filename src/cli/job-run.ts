@@ -1,12 +1,13 @@
 // `rnx job run`: start a job, stream its output, stop it on Ctrl-C, exit with its status.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkLauncher } from '../launcher/locate.js';
+import { DroppedOutput, gapMarker } from '../jobs/dropped.js';
 import { readEvents } from '../jobs/events.js';
 import { FileWaiter } from '../jobs/file-waiter.js';
 import { followFile, writeToFd } from '../jobs/follow.js';
 import { followNatively, installedFollower } from '../jobs/native-follow.js';
-import { parseCores, parseCpu, parseDuration, parseEnvAssignment, parseMemory, parsePids } from '../jobs/limits.js';
+import { parseCores, parseCpu, parseDuration, parseEnvAssignment, parseLogMax, parseMemory, parsePids } from '../jobs/limits.js';
 import { startJob, type StartedJob } from '../jobs/runner.js';
 import { markStopRequested, signalJob } from '../jobs/stop.js';
 import { JobStore } from '../jobs/store.js';
@@ -14,6 +15,7 @@ import type { JobLimits, JobRecord } from '../jobs/types.js';
 import { requireInstalled } from '../runtimes/lookup.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import type { RunCliOptions } from './commands/job.js';
+import { checkWorkdir } from '../jobs/workdir.js';
 
 const GRACE_MS = 5000;
 
@@ -24,6 +26,7 @@ export async function runJobCommand(root: string, command: string[], opts: RunCl
   if (opts.pids !== undefined) limits.pids = parsePids(opts.pids);
   if (opts.cores !== undefined) limits.cores = parseCores(opts.cores);
   if (opts.timeout !== undefined) limits.timeout = parseDuration(opts.timeout);
+  if (opts.logMax !== undefined) limits.logMax = parseLogMax(opts.logMax);
   const env = Object.fromEntries(opts.env.map(parseEnvAssignment));
   const runtimeDir = requireInstalled(root, opts.runtime);
   const workdir = opts.workdir !== undefined ? checkWorkdir(opts.workdir) : undefined;
@@ -41,18 +44,6 @@ export async function runJobCommand(root: string, command: string[], opts: RunCl
     launcher,
   });
   return opts.detach ? finishDetached(store, job) : runForeground(store, job, launcher);
-}
-
-function checkWorkdir(dir: string): string {
-  const abs = resolve(dir);
-  if (!existsSync(abs)) throw new UserError(`workdir ${abs} does not exist`, ExitCode.Usage);
-  if (!statSync(abs).isDirectory()) throw new UserError(`workdir ${abs} is not a directory`, ExitCode.Usage);
-  try {
-    accessSync(abs, constants.R_OK | constants.W_OK | constants.X_OK);
-  } catch {
-    throw new UserError(`workdir ${abs} is not readable and writable by you`, ExitCode.Usage);
-  }
-  return abs;
 }
 
 async function finishDetached(store: JobStore, job: StartedJob): Promise<number> {
@@ -75,7 +66,8 @@ async function runForeground(store: JobStore, job: StartedJob, launcher: string)
     // Wait until the launcher has started the job (or refused): its refusals are not job output.
     const eventsFile = store.file(id, 'events');
     await waitForStart(eventsFile, exited, () => launcherDone);
-    if (!readEvents(eventsFile).started) {
+    const started = readEvents(eventsFile).started;
+    if (!started) {
       const record = store.read(id, await exited);
       return reportFailure(record.state === 'failed' ? record : { ...record, error: record.error ?? 'rnx-launch did not start the job' });
     }
@@ -85,7 +77,10 @@ async function runForeground(store: JobStore, job: StartedJob, launcher: string)
       isDone: () => launcherDone,
       writerEnded: exited,
       write: writeToFd(1),
-      ...(follower ? { handOff: (pos: number) => followNatively(follower, output, pos, exited) } : {}),
+      // output dropped under --log-max before it was copied (a slow reader): a line on stderr, not in the output
+      dropped: new DroppedOutput(eventsFile),
+      onGap: (bytes) => writeSync(2, gapMarker(bytes)),
+      ...(follower ? { handOff: (pos: number) => followNatively(follower, output, pos, exited, started.log_max) } : {}),
     });
     const record = store.read(id, await exited);
     return exitStatus(record);

@@ -1,6 +1,7 @@
 // `rnx job list|status|logs|stats|stop|rm`.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import prettyMs from 'pretty-ms';
+import { DroppedOutput, formatDropped, gapMarker } from '../jobs/dropped.js';
 import { followFile, writeToFd } from '../jobs/follow.js';
 import { parseDuration } from '../jobs/limits.js';
 import { stopJob } from '../jobs/stop.js';
@@ -9,7 +10,7 @@ import { FINAL_STATES, jobDurationMs, type JobRecord } from '../jobs/types.js';
 import { readUsage, UsageSampler, type UsageReading, type UsageSample } from '../metrics/cgroup-usage.js';
 import { checkLauncher } from '../launcher/locate.js';
 import { ExitCode, UserError } from '../util/errors.js';
-import { formatBytes, formatCommand, formatDate, formatPeakMemory, formatTable } from '../util/format.js';
+import { formatBytes, formatCommand, formatDate, formatPeakMemory, formatTable, shellQuote } from '../util/format.js';
 import { printJson } from './context.js';
 
 export function exitText(r: JobRecord): string {
@@ -52,38 +53,30 @@ export function statusCommand(ref: string, opts: { json?: boolean }): void {
     `started:   ${r.startedAt ?? r.createdAt}`,
     `ended:     ${r.endedAt ?? '-'}`,
     `duration:  ${prettyMs(jobDurationMs(r) ?? 0)}`,
-    `limits:    memory ${lim.memory ? formatBytes(lim.memory) : 'default'}, cpu ${lim.cpu ? `${lim.cpu}%` : 'default'}, pids ${lim.pids ?? 'default'}, cores ${lim.cores ?? 'all'}, network ${lim.network}, timeout ${lim.timeout ? `${lim.timeout}s` : 'none'}`,
+    `limits:    memory ${lim.memory ? formatBytes(lim.memory) : 'default'}, cpu ${lim.cpu ? `${lim.cpu}%` : 'default'}, pids ${lim.pids ?? 'default'}, cores ${lim.cores ?? 'all'}, network ${lim.network}, timeout ${lim.timeout ? `${lim.timeout}s` : 'none'}, output ${lim.logMax === undefined ? 'default' : lim.logMax ? `last ${formatDropped(lim.logMax)}` : 'all'}`,
   ];
   if (r.workdir) lines.push(`workdir:   ${r.workdir}`);
   if (Object.keys(r.env).length) lines.push(`env:       ${Object.entries(r.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   if (r.usage) lines.push(`usage:     cpu ${prettyMs(r.usage.cpuUsec / 1000)}, ${formatPeakMemory(r.usage)}, wall ${prettyMs(r.usage.wallUsec / 1000)}`);
   if (r.error) lines.push(`error:     ${r.error}`);
-  lines.push(`output:    ${store.file(r.id, 'output')}`);
+  lines.push(`output:    ${store.file(r.id, 'output')}${r.outputDropped ? ` (${formatDropped(r.outputDropped)} of earlier output dropped)` : ''}`);
+  for (const note of r.notes ?? []) lines.push(`note:      ${note}`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function quote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+const quote = shellQuote;
 
 export async function logsCommand(ref: string, opts: { follow?: boolean }): Promise<void> {
   const store = new JobStore();
   const id = store.resolve(ref);
   const file = store.file(id, 'output');
-  if (!opts.follow) {
-    const fd = openSync(file, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(1 << 20);
-      let pos = 0;
-      for (let n; (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
-        await writeToFd(1)(buf.subarray(0, n));
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return;
-  }
-  await followFile(file, { isDone: () => FINAL_STATES.has(store.read(id).state), write: writeToFd(1) });
+  // Without --follow: what the log holds now. Output dropped under --log-max is a line on stderr, where it was.
+  await followFile(file, {
+    isDone: opts.follow ? () => FINAL_STATES.has(store.read(id).state) : () => true,
+    write: writeToFd(1),
+    dropped: new DroppedOutput(store.file(id, 'events')),
+    onGap: (bytes) => writeSync(2, gapMarker(bytes)),
+  });
 }
 
 function intervalMs(text: string): number {

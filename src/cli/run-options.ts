@@ -5,6 +5,8 @@ import type { RunCliOptions } from './commands/job.js';
 
 export interface RunOptionSpec {
   long: keyof RunCliOptions;
+  /** the option's name on the command line, where it is not `long` (`--log-max` for logMax) */
+  flag?: string;
   short?: string;
   value?: string;
   multiple?: boolean;
@@ -24,6 +26,7 @@ export const RUN_OPTIONS: RunOptionSpec[] = [
   { long: 'workdir', value: 'dir', description: "host directory mounted read-write at the runtime's workdir" },
   { long: 'env', short: 'e', value: 'KEY=VALUE', multiple: true, description: 'environment variable for the job (repeatable)' },
   { long: 'timeout', value: 'duration', description: 'stop the job after this long, e.g. 30s, 10m, 2h' },
+  { long: 'logMax', flag: 'log-max', value: 'size', description: "output kept in the job's record, the most recent (e.g. 64M; 0 = all, if the policy allows; default: the policy's, 1G)" },
   { long: 'detach', short: 'd', description: 'start in the background, print the job id and return' },
 ];
 
@@ -36,7 +39,7 @@ export const RUN_OPTIONS: RunOptionSpec[] = [
 export function parseRunArgs(args: string[]): { opts: RunCliOptions; command: string[] } | undefined {
   const byFlag = new Map<string, RunOptionSpec>();
   for (const o of RUN_OPTIONS) {
-    byFlag.set(`--${o.long}`, o);
+    byFlag.set(`--${o.flag ?? o.long}`, o);
     if (o.short) byFlag.set(`-${o.short}`, o);
   }
   const values: Partial<Record<keyof RunCliOptions, string | string[] | true>> = {};
@@ -50,7 +53,7 @@ export function parseRunArgs(args: string[]): { opts: RunCliOptions; command: st
     const o = byFlag.get(flag);
     if (!o) throw usage(`unknown option '${flag}' (options go before the command; rnx job run --help lists them)`);
     if (!o.value) {
-      if (eq !== -1) throw usage(`option '--${o.long}' takes no value`);
+      if (eq !== -1) throw usage(`option '--${o.flag ?? o.long}' takes no value`);
       values[o.long] = true;
       continue;
     }
@@ -59,7 +62,7 @@ export function parseRunArgs(args: string[]): { opts: RunCliOptions; command: st
     if (eq !== -1) v = a.slice(eq + 1);
     else if (i + 1 < args.length) v = args[++i]!;
     else throw usage(`option '${flag} <${o.value}>' needs a value`);
-    if (o.choices && !o.choices.includes(v)) throw usage(`--${o.long} must be one of ${o.choices.join(', ')} (got "${v}")`);
+    if (o.choices && !o.choices.includes(v)) throw usage(`--${o.flag ?? o.long} must be one of ${o.choices.join(', ')} (got "${v}")`);
     if (o.multiple) ((values[o.long] ??= []) as string[]).push(v);
     else values[o.long] = v;
   }
@@ -72,7 +75,7 @@ export function parseRunArgs(args: string[]): { opts: RunCliOptions; command: st
     env: (values.env as string[] | undefined) ?? [],
     ...(values.detach ? { detach: true } : {}),
   };
-  for (const key of ['name', 'memory', 'cpu', 'pids', 'cores', 'workdir', 'timeout'] as const) {
+  for (const key of ['name', 'memory', 'cpu', 'pids', 'cores', 'workdir', 'timeout', 'logMax'] as const) {
     const v = values[key];
     if (typeof v === 'string') opts[key] = v;
   }

@@ -1,12 +1,15 @@
 // Reading the launcher's status events (JSON lines written on --status-fd into the job's events file).
 import { readFileSync } from 'node:fs';
 
-export type { StartedEvent, ExitedEvent } from '../launcher/events.js';
-import { parseEventLine, type ExitedEvent, type StartedEvent } from '../launcher/events.js';
+export type { StartedEvent, ExitedEvent, OutputDroppedEvent } from '../launcher/events.js';
+import { parseEventLine, type ExitedEvent, type OutputDroppedEvent, type StartedEvent } from '../launcher/events.js';
 
 export interface JobEvents {
   started?: StartedEvent;
   exited?: ExitedEvent;
+  /** The latest --log-max drop of the job's output (fd 1). */
+  dropped?: OutputDroppedEvent;
+  notes?: string[];
 }
 
 export function parseEvents(text: string): JobEvents {
@@ -16,9 +19,12 @@ export function parseEvents(text: string): JobEvents {
     try {
       const ev = parseEventLine(line);
       if (ev.event === 'started') out.started = ev;
-      else out.exited = ev;
+      else if (ev.event === 'exited') out.exited = ev;
+      else if (ev.event === 'output_dropped') {
+        if (ev.fd === 1) out.dropped = ev; // a later event may take back a drop that failed: the last one holds
+      } else (out.notes ??= []).push(ev.message);
     } catch {
-      continue; // a line cut short by a killed launcher
+      continue; // a line cut short by a killed launcher, or an event this version does not know
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // Copies a file that another process is still appending to, until told the writer is done.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import type { DroppedOutput } from './dropped.js';
 import { FileWaiter } from './file-waiter.js';
 
 export interface FollowOptions {
@@ -20,6 +21,14 @@ export interface FollowOptions {
    */
   handOff?: (pos: number) => Promise<void>;
   signal?: AbortSignal;
+  /**
+   * The job's events, which say where output dropped under --log-max ends. The copy starts past it, and where a
+   * read meets zeros (a hole reads as zeros; the launcher announces each drop before it makes it) it looks again
+   * and jumps, so the hole's zeros are never copied however far behind the copy falls.
+   */
+  dropped?: DroppedOutput;
+  /** Told of each stretch of dropped output the copy jumped over. */
+  onGap?: (bytes: number) => void;
 }
 
 const CHUNK = 1 << 20;
@@ -31,31 +40,49 @@ export async function followFile(path: string, opts: FollowOptions): Promise<voi
   const fd = openSync(path, 'r');
   const start = opts.from ?? 0;
   let pos = start;
+  const { dropped } = opts;
+  // where the output kept starts, when that is past `pos`
+  const droppedPast = (at: number): number | undefined => {
+    const d = dropped?.refresh() ?? 0;
+    if (d <= at) return undefined;
+    opts.onGap?.(d - at);
+    return d;
+  };
+  pos = droppedPast(pos) ?? pos;
   const waiter = new FileWaiter(path, opts.writerEnded);
   try {
     // One buffer for the whole copy: a fresh megabyte per read costs a page fault per 4 KiB of output.
     const buf = Buffer.allocUnsafe(CHUNK);
+    // The writer finished after our last empty read: one more pass picks up its final bytes.
+    let finalPass = false;
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, pos);
       if (n > 0) {
+        finalPass = false;
+        let chunk = buf.subarray(0, n);
+        if (dropped && chunk.indexOf(0) !== -1) {
+          const d = droppedPast(pos);
+          if (d !== undefined && d >= pos + n) {
+            pos = d;
+            continue;
+          }
+          if (d !== undefined) chunk = chunk.subarray(d - pos);
+        }
         pos += n;
         waiter.changed();
-        await opts.write(buf.subarray(0, n));
+        await opts.write(chunk);
         if (opts.handOff && pos - start >= HAND_OFF_BYTES) return await opts.handOff(pos);
         continue;
       }
-      if (opts.signal?.aborted) return;
+      if (finalPass || opts.signal?.aborted) return;
       if (opts.isDone()) {
-        // The writer finished after our last read: one more pass picks up its final bytes.
-        const m = readSync(fd, buf, 0, CHUNK, pos);
-        if (m === 0) return;
-        pos += m;
-        await opts.write(buf.subarray(0, m));
+        finalPass = true;
         continue;
       }
       await waiter.next();
     }
   } finally {
+    dropped?.close();
     waiter.close();
     closeSync(fd);
   }

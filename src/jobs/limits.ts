@@ -15,6 +15,17 @@ export function parseMemory(text: string): number {
   return bytes;
 }
 
+/** `--log-max`: `64M`, `1G`, or `0` for no cap (if the policy allows it) -> bytes. */
+export function parseLogMax(text: string): number {
+  if (/^0+$/.test(text.trim())) return 0;
+  const m = /^(\d+(?:\.\d+)?)([BKMGT]?)(?:i?B)?$/i.exec(text.trim());
+  const bytes = m ? Math.floor(Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024 * 1024 || bytes > 1024 ** 5) {
+    throw usage(`invalid output size "${text}": use a size from 1M to 1024T like 64M or 1G, or 0 for no limit`);
+  }
+  return bytes;
+}
+
 /** Percent of one core: `50` is half a core, `200` two cores. */
 export function parseCpu(text: string): number {
   if (!/^\d+$/.test(text)) throw usage(`invalid CPU limit "${text}": use a whole percent of one core, like 50 (or 200 for two cores)`);

@@ -14,12 +14,16 @@ export function installedFollower(path: string = FOLLOWER_PATH): string | undefi
   }
 }
 
-/** Copies `file` from byte `from` onto this process's stdout until `writerEnded` has settled and everything was copied. */
-export function followNatively(follower: string, file: string, from: number, writerEnded: Promise<unknown>): Promise<void> {
+/**
+ * Copies `file` from byte `from` onto this process's stdout until `writerEnded` has settled and everything was copied.
+ * `logMax`: the launcher keeps the file to its last this many bytes (the follower jumps over what it drops, and
+ * says so on stderr); 0 or undefined when it does not.
+ */
+export function followNatively(follower: string, file: string, from: number, writerEnded: Promise<unknown>, logMax?: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const { spawn } = process.getBuiltinModule('node:child_process'); // loaded only for large outputs
     // fd 3 stays open while the writer runs: its end-of-file tells the follower to finish
-    const child = spawn(follower, [file, String(from)], { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
+    const child = spawn(follower, [file, String(from), ...(logMax ? [String(logMax)] : [])], { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
     void writerEnded.then(() => (child.stdio[3] as Writable | null)?.end());
     child.once('error', reject);
     child.once('exit', (code, signal) => {

@@ -25,7 +25,10 @@ export function reconcile(record: JobRecord, seen: Observed): JobRecord {
     next.jobPid = started.pid;
     next.cgroupMode = started.cgroup_mode;
     next.cgroups = started.cgroups;
+    if (started.log_max !== undefined) next.limits = { ...next.limits, logMax: started.log_max };
   }
+  if (seen.events.dropped) next.outputDropped = seen.events.dropped.bytes;
+  if (seen.events.notes) next.notes = seen.events.notes;
   if (record.state !== 'running') return next;
   if (exited) {
     next.exitCode = exited.code;

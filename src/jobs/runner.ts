@@ -1,8 +1,8 @@
 // Starting a job: the record, its output and event files, and the rnx-launch process.
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { buildLaunchArgv } from '../launcher/argv.js';
+import { buildLaunchArgv, envRecords } from '../launcher/argv.js';
 import { isoTimestamp } from '../util/time.js';
 import { spawnWithFds, type SpawnedProcess } from '../util/spawn-with-fds.js';
 import type { JobStore } from './store.js';
@@ -52,12 +52,14 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
   // Output and events go straight to files, so they survive the death of this process.
   const out = openSync(store.file(id, 'output'), APPEND, 0o600);
   const events = openSync(store.file(id, 'events'), APPEND, 0o600);
+  let envFd: number | undefined;
   let launcher: SpawnedProcess;
   try {
+    envFd = envFile(store.dir(id), req.env);
     launcher = spawnWithFds({
       file: req.launcher,
-      args: launcherArgs(id, req),
-      stdio: [req.detach ? 'ignore' : 'inherit', out, out, events],
+      args: launcherArgs(id, req, envFd !== undefined),
+      stdio: [req.detach ? 'ignore' : 'inherit', out, out, events, ...(envFd !== undefined ? [envFd] : [])],
       // Its own process group: the terminal's Ctrl-C reaches rnx, which stops the job gracefully.
       detached: true,
       env: { TERM: process.env.TERM ?? 'dumb' },
@@ -65,6 +67,7 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
   } finally {
     closeSync(out);
     closeSync(events);
+    if (envFd !== undefined) closeSync(envFd);
   }
   // What is not needed to start the job is done while the launcher sets it up, such as the user name (a
   // name-service lookup).
@@ -76,7 +79,23 @@ export function startJob(store: JobStore, req: RunRequest): StartedJob {
   return { record, launcher };
 }
 
-function launcherArgs(id: string, req: RunRequest): string[] {
+/**
+ * The job's variables, for the launcher's --env-fd 4: as --env arguments they would be readable by every local
+ * user in /proc/PID/cmdline of the launcher and the job's PID 1 for as long as the job runs. Written into the
+ * job's own directory (private to the user, like the record, which keeps them too), opened, and unlinked at once.
+ */
+function envFile(dir: string, env: Record<string, string>): number | undefined {
+  if (Object.keys(env).length === 0) return undefined;
+  const file = join(dir, 'env');
+  writeFileSync(file, envRecords(env), { mode: 0o600, flag: 'wx' });
+  try {
+    return openSync(file, 'r');
+  } finally {
+    unlinkSync(file);
+  }
+}
+
+function launcherArgs(id: string, req: RunRequest, envFd: boolean): string[] {
   const { limits } = req;
   return buildLaunchArgv({
     runtime: req.runtime,
@@ -89,8 +108,9 @@ function launcherArgs(id: string, req: RunRequest): string[] {
     ...(limits.pids !== undefined ? { pids: limits.pids } : {}),
     ...(limits.cores !== undefined ? { cores: limits.cores } : {}),
     ...(limits.timeout !== undefined ? { timeout: limits.timeout } : {}),
+    ...(limits.logMax !== undefined ? { logMax: limits.logMax } : {}),
     ...(req.workdir ? { workdir: req.workdir } : {}),
-    env: req.env,
+    ...(envFd ? { envFd: 4 } : {}),
     detach: req.detach,
   });
 }

@@ -78,7 +78,7 @@ export class JobStore {
     // matter only without one.
     let alive = false;
     if (!events.exited) {
-      alive = jobProcessAlive(record.id, [record.launcherPid, events.started?.pid, registeredLauncherPid(record.id)]);
+      alive = jobProcessAlive(record.id, [record.launcherPid, events.started?.pid, events.started?.launcher_pid ?? registeredLauncherPid(record.id)]);
       // The launcher writes its exited event before it exits: one seen dead may have written it after the
       // events were read, so read them again before concluding it died without reporting.
       if (!alive) events = readEvents(this.file(id, 'events'));
@@ -185,7 +185,8 @@ export function diskFull(dir: string): boolean {
   }
 }
 
-/** The supervising launcher of a detached job, from rnx-launch's registry (/run/rnx/jobs/ID). */
+/** The supervising launcher of a detached job, from rnx-launch's registry (/run/rnx/jobs/ID): readable only in
+ * entries of launchers older than the `launcher_pid` of the started event (entries are root's, mode 0600, now). */
 export function registeredLauncherPid(id: string): number | undefined {
   try {
     const m = /^launcher_pid (\d+)$/m.exec(readFileSync(`/run/rnx/jobs/${id}`, 'utf8'));

@@ -14,6 +14,8 @@ export interface JobLimits {
   /** Seconds. */
   timeout?: number;
   network: 'none' | 'host';
+  /** Bytes of output kept (--log-max; 0: no cap). Once the job started, the cap the launcher applied. */
+  logMax?: number;
 }
 
 export interface JobFinalUsage {
@@ -54,6 +56,10 @@ export interface JobRecord {
   cgroupMode?: 'v1' | 'v2';
   /** Controller name (v1) or "unified" (v2) -> cgroup directory of the job. */
   cgroups?: Record<string, string>;
+  /** Bytes of the oldest output dropped to keep output.log within limits.logMax. */
+  outputDropped?: number;
+  /** What the launcher noted without failing the job (e.g. that it could not keep the output to --log-max). */
+  notes?: string[];
   /** Why the job failed to start, or what went wrong recording it. */
   error?: string;
   stopRequested?: boolean;

@@ -1,6 +1,9 @@
 // Incremental reader of a job's output.log: reads only new bytes (async reads, never blocking input),
 // counts every line, and keeps the last lines in a bounded ring buffer for display.
 import { open, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { DroppedOutput } from '../jobs/dropped.js';
+import { jobFiles } from '../jobs/paths.js';
 
 export interface TailOptions {
   /** Lines kept for display and search. */
@@ -116,6 +119,8 @@ export class OutputTail {
   /** Bytes skipped whose lines are yet to be estimated from the lines read after them. */
   private unestimated = 0;
   private closed = false;
+  /** Output dropped under --log-max (a hole, read as zeros), from the job's events beside the file: skipped. */
+  private readonly dropped: DroppedOutput;
 
   constructor(
     readonly file: string,
@@ -123,6 +128,7 @@ export class OutputTail {
   ) {
     this.opts = { ...DEFAULTS, ...opts };
     this.ring = new LineRing(this.opts.capacity, this.opts.maxChars);
+    this.dropped = new DroppedOutput(join(dirname(file), jobFiles.events));
   }
 
   /** Lines that can be drawn: the complete ones and the unfinished last one. */
@@ -163,6 +169,8 @@ export class OutputTail {
       }
       const { size } = await this.fh.stat();
       if (size < this.pos) this.reset(); // truncated or replaced
+      const dropped = this.dropped.refresh();
+      if (dropped > this.pos && dropped <= size) this.skipTo(dropped);
       let backlog = size - this.pos;
       if (backlog > this.opts.skipThreshold) this.skipTo(size - this.opts.resumeBytes);
       backlog = size - this.pos;
@@ -178,9 +186,21 @@ export class OutputTail {
         const want = Math.min(CHUNK, budget, countOnly ? remaining - this.opts.tailBytes : remaining);
         const { bytesRead } = await this.fh.read(this.buf, 0, want, this.pos);
         if (bytesRead <= 0) break;
-        this.pos += bytesRead;
+        const at = this.pos;
         budget -= bytesRead;
-        const chunk = this.buf.subarray(0, bytesRead);
+        let chunk = this.buf.subarray(0, bytesRead);
+        // zeros may be a hole the launcher punched after this poll began (it announces each before it makes it)
+        if (chunk.indexOf(0) !== -1) {
+          const d = this.dropped.refresh();
+          if (d > at) {
+            this.skipTo(d);
+            before.pos += d - at;
+            changed = true;
+            if (d >= at + bytesRead) continue;
+            chunk = chunk.subarray(d - at);
+          }
+        }
+        this.pos = at + bytesRead;
         if (countOnly) this.countOnly(chunk);
         else this.ingest(chunk);
         changed = true;
@@ -297,6 +317,7 @@ export class OutputTail {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.dropped.close();
     const fh = this.fh;
     this.fh = undefined;
     await fh?.close().catch(() => {});

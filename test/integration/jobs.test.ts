@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rnx, RNX_BIN } from '../support/cli.js';
-import { TEST_USER, userIds } from '../support/users.js';
+import { OTHER_USER, TEST_USER, runAsSync, userIds } from '../support/users.js';
 import { installBusyboxRuntime, removeRuntime, tempStateDir } from '../support/runtimes.js';
 
 const RT = 'rnx-test-jobs';
@@ -304,7 +304,7 @@ describe('rnx runtime shell', () => {
   it.each([
     [['runtime', 'shell', 'no-such-runtime'], 3, /unknown runtime "no-such-runtime"/],
     [['runtime', 'shell', 'Bad/Name'], 2, /runtime name/],
-    [['runtime', 'shell', RT, '--workdir', '/nonexistent-dir'], 2, /workdir \/nonexistent-dir is not a directory/],
+    [['runtime', 'shell', RT, '--workdir', '/nonexistent-dir'], 2, /workdir \/nonexistent-dir does not exist/],
   ])('%j exits %i with one line', (args, code, msg) => {
     const r = run(args);
     expect(r.code).toBe(code);
@@ -326,6 +326,40 @@ describe('a full disk', () => {
     } finally {
       spawnSync('umount', ['-l', small]);
       rmSync(small, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('secrets given with -e', () => {
+  it('are in no process\'s argv (where every local user can read them) while the job runs; the job sees them', async () => {
+    const { uid } = userIds(TEST_USER);
+    const own = tempStateDir();
+    const token = `tok-${process.pid}-s3cr3t`;
+    try {
+      const userEnv = { RNX_STATE_DIR: own, RNX_ROOT: '/opt/rnx' };
+      const r = rnx(['job', 'run', `--runtime=${RT}`, '-d', '-e', `API_TOKEN=${token}`, 'sh', '-c', 'echo "got=$API_TOKEN"; sleep 3'], { env: userEnv, asUid: uid });
+      expect(r.code, r.stderr).toBe(0);
+      const id = r.stdout.trim();
+      const dir = join(own, 'jobs', id);
+      const started = JSON.parse(readFileSync(join(dir, 'events.jsonl'), 'utf8').split('\n')[0]!) as { pid: number };
+      // the supervisor (PID 1's parent), its guard and the job's PID 1
+      const stat = readFileSync(`/proc/${started.pid}/stat`, 'utf8');
+      const supervisor = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const kids = readFileSync(`/proc/${supervisor}/task/${supervisor}/children`, 'utf8').trim().split(/\s+/).map(Number);
+      const pids = [supervisor, ...kids];
+      expect(pids).toContain(started.pid);
+      expect(pids.length).toBe(3);
+      for (const pid of pids) {
+        const seen = runAsSync(OTHER_USER, 'cat', [`/proc/${pid}/cmdline`]);
+        expect(seen.stdout, `cmdline of ${pid} as ${OTHER_USER}`).toContain(`--job-id\0${id}\0`);
+        expect(seen.stdout).not.toContain(token);
+      }
+      // what keeps the variables (the record) is the user's alone; nothing of the job's directory is left open to others
+      expect(runAsSync(OTHER_USER, 'cat', [join(dir, 'record.json')]).status).not.toBe(0);
+      expect(readdirSync(dir).filter((f) => (statSync(join(dir, f)).mode & 0o077) !== 0)).toEqual([]);
+      expect(rnx(['job', 'logs', id, '-f'], { env: userEnv, asUid: uid }).stdout).toBe(`got=${token}\n`);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
     }
   });
 });

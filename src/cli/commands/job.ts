@@ -15,7 +15,7 @@ export function registerJobCommands(program: Command): Command {
       throw new Error('job run reached commander');
     });
   for (const o of RUN_OPTIONS) {
-    const flags = `${o.short ? `-${o.short}, ` : ''}--${o.long}${o.value ? ` <${o.value}>` : ''}`;
+    const flags = `${o.short ? `-${o.short}, ` : ''}--${o.flag ?? o.long}${o.value ? ` <${o.value}>` : ''}`;
     const opt = new Option(flags, o.description);
     if (o.choices) opt.choices(o.choices);
     if (o.default) opt.default(o.default);
@@ -76,6 +76,18 @@ export function registerJobCommands(program: Command): Command {
     });
 
   job
+    .command('prune')
+    .description('remove finished jobs: those that ended longer ago than --older-than, and those beyond the newest --keep N (running jobs are never touched)')
+    .option('--older-than <duration>', 'finished longer ago than this, e.g. 7d, 12h')
+    .option('--keep <n>', 'keep the newest N finished jobs, remove the others')
+    .option('--dry-run', 'only list what would be removed')
+    .option('--json', 'print JSON')
+    .action(async (opts: { olderThan?: string; keep?: string; dryRun?: boolean; json?: boolean }) => {
+      const { pruneCommand } = await import('../job-prune.js');
+      pruneCommand(opts);
+    });
+
+  job
     .command('rm')
     .description('remove a finished job\'s record and output')
     .argument('<id...>', 'job ids, unique id prefixes, or job names')
@@ -98,5 +110,6 @@ export interface RunCliOptions {
   workdir?: string;
   env: string[];
   timeout?: string;
+  logMax?: string;
   detach?: boolean;
 }
