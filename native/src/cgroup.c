@@ -342,6 +342,40 @@ void cg_stats(const struct cgroup *cg, struct cg_stats *st)
     }
 }
 
+/* The job's working set: memory charged to it minus the file cache no process of it has mapped. That is
+ * docker's "usage minus inactive file cache", less also the active file pages nothing maps: the job's own output,
+ * written through the page cache, turns active as soon as a follower reads it twice (sendfile of less than a
+ * large folio at a time does), and would then count as if the job needed it. Mapped files (its programs and
+ * libraries) stay in. 0 when the memory controller is not there. */
+uint64_t cg_working_set(const struct cgroup *cg)
+{
+    char buf[8192];
+    const char *p;
+    const char *prefix;
+    uint64_t usage;
+    if (cg->v2) {
+        p = cg->ctl[0].path;
+        prefix = "";
+        if (cg_read(p, "memory.current", buf, sizeof buf) < 0) return 0;
+    } else {
+        if (!cg->ctl[CG_MEMORY].used) return 0;
+        p = ctl_path(cg, CG_MEMORY);
+        prefix = "total_";   /* v1: the cgroup and its children */
+        if (cg_read(p, "memory.usage_in_bytes", buf, sizeof buf) < 0) return 0;
+    }
+    usage = strtoull(buf, NULL, 10);
+    if (cg_read(p, "memory.stat", buf, sizeof buf) < 0) return usage;
+    char key[40];
+    snprintf(key, sizeof key, "%sinactive_file", prefix);
+    uint64_t inactive = keyed_value(buf, key);
+    snprintf(key, sizeof key, "%sactive_file", prefix);
+    uint64_t active = keyed_value(buf, key);
+    snprintf(key, sizeof key, cg->v2 ? "%sfile_mapped" : "%smapped_file", prefix);
+    uint64_t mapped = keyed_value(buf, key);
+    uint64_t unmapped_cache = inactive + (active > mapped ? active - mapped : 0);
+    return usage > unmapped_cache ? usage - unmapped_cache : 0;
+}
+
 /* the positive pids of a newline-separated list (a cgroup.procs file), at most max of them */
 static size_t parse_pids(const char *text, pid_t *pids, size_t max)
 {

@@ -46,8 +46,10 @@ void emit_exited(int fd, const char *job_id, const struct exit_info *x)
     sb_json_str(&b, job_id);
     sb_printf(&b, ",\"code\":%d,\"signal\":%d,\"oom\":%s,\"timed_out\":%s", x->code, x->signal, x->oom ? "true" : "false",
               x->timed_out ? "true" : "false");
-    sb_printf(&b, ",\"cpu_usec\":%llu,\"peak_memory\":%llu,\"wall_usec\":%llu}", (unsigned long long)x->cpu_usec,
+    sb_printf(&b, ",\"cpu_usec\":%llu,\"peak_memory\":%llu,\"wall_usec\":%llu", (unsigned long long)x->cpu_usec,
               (unsigned long long)x->peak_memory, (unsigned long long)x->wall_usec);
+    if (x->peak_working_set) sb_printf(&b, ",\"peak_working_set\":%llu", (unsigned long long)x->peak_working_set);
+    sb_puts(&b, "}");
     emit(fd, &b);
 }
 

@@ -123,6 +123,7 @@ int cg_detect_v2(void);
 void cg_create(struct cgroup *cg, const char *job_id, const struct cg_limits *l);
 int cg_join_self(const struct cgroup *cg);    /* the calling process joins the job's cgroups: 0, or -1 with errno */
 void cg_stats(const struct cgroup *cg, struct cg_stats *st);
+uint64_t cg_working_set(const struct cgroup *cg);   /* usage minus unmapped file cache; 0 if unknown */
 void cg_signal_all(const struct cgroup *cg, int sig);
 void cg_thaw(const struct cgroup *cg);            /* undo a freeze left by a signaller that was stopped */
 struct cg_dirs { int v2, procs, freezer; };     /* directory fds (-1: absent); freezer may equal procs */

@@ -35,7 +35,12 @@ export function reconcile(record: JobRecord, seen: Observed): JobRecord {
     if (exited.signal) next.signal = exited.signal;
     next.oom = exited.oom;
     next.timedOut = exited.timed_out;
-    next.usage = { cpuUsec: exited.cpu_usec, peakMemory: exited.peak_memory, wallUsec: exited.wall_usec };
+    next.usage = {
+      cpuUsec: exited.cpu_usec,
+      peakMemory: exited.peak_memory,
+      ...(exited.peak_working_set !== undefined ? { peakWorkingSet: exited.peak_working_set } : {}),
+      wallUsec: exited.wall_usec,
+    };
     next.state = finalState(next, exited.signal);
     next.endedAt = isoTimestamp(seen.now);
     return next;

@@ -25,6 +25,8 @@ export interface ExitedEvent {
   timed_out: boolean;
   cpu_usec: number;
   peak_memory: number;
+  /** the highest working set (usage minus inactive file cache) sampled every 100 ms; absent when none was */
+  peak_working_set?: number;
   wall_usec: number;
 }
 
@@ -104,6 +106,7 @@ export function parseEventLine(line: string): LauncherEvent {
       timed_out: v.timed_out,
       cpu_usec: v.cpu_usec as number,
       peak_memory: v.peak_memory as number,
+      ...(isUint(v.peak_working_set) ? { peak_working_set: v.peak_working_set as number } : {}),
       wall_usec: v.wall_usec as number,
     };
   }

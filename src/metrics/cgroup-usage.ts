@@ -7,8 +7,8 @@ export interface UsageReading {
   cpuUsec?: number;
   /** Everything charged to the cgroup, the page cache of files the job wrote or read included. */
   memoryCurrent?: number;
-  /** What the job itself holds: usage minus the inactive file cache, which the kernel reclaims first (the figure
-   * docker stats and cAdvisor show; a job that writes its output fast has its usage filled with that cache). */
+  /** What the job itself holds: usage minus the file cache no process of it maps (see memoryBreakdown); a job
+   * that writes its output fast has its usage filled with that cache. */
   memoryWorkingSet?: number;
   /** Page cache charged to the cgroup (active and inactive file pages). */
   memoryCache?: number;
@@ -56,12 +56,19 @@ export function readUsage(mode: 'v1' | 'v2', cgroups: Record<string, string>): U
   return mode === 'v2' ? readV2(cgroups.unified ?? Object.values(cgroups)[0] ?? '') : readV1(cgroups);
 }
 
-/** Working set and cache from memory.stat (v1 names them total_*, covering child cgroups too). */
+/**
+ * Working set and cache from memory.stat (v1 names them total_*, covering child cgroups too). The working set is
+ * usage minus the file cache no process maps: docker's "usage minus inactive file" would count the job's own output
+ * once a follower has read it (sendfile in pieces smaller than a large folio makes those pages active). rnx-launch
+ * samples the same figure for the record's peak (native/src/cgroup.c, cg_working_set).
+ */
 function memoryBreakdown(current: number | undefined, stat: Map<string, number>, prefix: '' | 'total_'): Pick<UsageReading, 'memoryWorkingSet' | 'memoryCache'> {
   const inactive = stat.get(`${prefix}inactive_file`);
+  const active = stat.get(`${prefix}active_file`) ?? 0;
+  const mapped = stat.get(prefix === '' ? 'file_mapped' : 'total_mapped_file') ?? 0;
   const file = stat.get(prefix === '' ? 'file' : 'total_cache');
   const r: Pick<UsageReading, 'memoryWorkingSet' | 'memoryCache'> = {};
-  if (current !== undefined && inactive !== undefined) r.memoryWorkingSet = Math.max(0, current - inactive);
+  if (current !== undefined && inactive !== undefined) r.memoryWorkingSet = Math.max(0, current - inactive - Math.max(0, active - mapped));
   if (file !== undefined) r.memoryCache = file;
   return r;
 }

@@ -205,6 +205,17 @@ describe('background jobs', () => {
     run(['job', 'stop', id, '--grace', '1s']);
   });
 
+  it('a finished job records its peak working set beside the peak that includes the page cache', () => {
+    // dd holds a 64 MiB buffer (blocked writing it to a pipe nobody reads) while 160 MiB of output go through the page cache
+    const r = run(['job', 'run', `--runtime=${RT}`, '--name', 'wsjob', 'sh', '-c', '(dd if=/dev/zero bs=64M count=1 2>/dev/null | sleep 2) & sleep 0.5; dd if=/dev/zero bs=1M count=160 2>/dev/null; wait']);
+    expect(r.code).toBe(0);
+    const rec = JSON.parse(run(['job', 'status', 'wsjob', '--json']).stdout);
+    expect(rec.usage.peakWorkingSet).toBeGreaterThan(60 * 2 ** 20);
+    expect(rec.usage.peakWorkingSet).toBeLessThan(140 * 2 ** 20);
+    expect(rec.usage.peakMemory).toBeGreaterThan(rec.usage.peakWorkingSet + 60 * 2 ** 20);
+    expect(run(['job', 'status', 'wsjob']).stdout).toMatch(/peak [\d.]+ MiB working set \([\d.]+ MiB with page cache\)/);
+  });
+
   it('the record completes with all output when the rnx process is killed with SIGKILL', async () => {
     const child = spawn(process.execPath, [RNX_BIN, 'job', 'run', `--runtime=${RT}`, '--name', 'victim', 'sh', '-c', 'echo before; sleep 2; echo after'], {
       env: { ...process.env, ...env },

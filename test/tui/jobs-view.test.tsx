@@ -27,8 +27,8 @@ function fakeCgroup(): string {
   writeFileSync(join(dir, 'memory.current'), String(20 * 1024 * 1024));
   writeFileSync(join(dir, 'memory.peak'), String(30 * 1024 * 1024));
   writeFileSync(join(dir, 'memory.max'), String(128 * 1024 * 1024));
-  // 12 MiB of the 20 charged are inactive page cache (the job's output, say): the working set is 8 MiB
-  writeFileSync(join(dir, 'memory.stat'), `anon ${6 << 20}\nfile ${14 << 20}\ninactive_file ${12 << 20}\nactive_file ${2 << 20}\n`);
+  // 14 MiB of the 20 charged are page cache, 2 MiB of it mapped (the job's own programs): the working set is 8 MiB
+  writeFileSync(join(dir, 'memory.stat'), `anon ${6 << 20}\nfile ${14 << 20}\ninactive_file ${12 << 20}\nactive_file ${2 << 20}\nfile_mapped ${2 << 20}\n`);
   writeFileSync(join(dir, 'pids.current'), '3');
   writeFileSync(join(dir, 'pids.max'), '64');
   writeFileSync(join(dir, 'cpu.max'), 'max 100000');
