@@ -27,7 +27,7 @@ export async function runJobCommand(root: string, command: string[], opts: RunCl
   if (opts.cores !== undefined) limits.cores = parseCores(opts.cores);
   if (opts.timeout !== undefined) limits.timeout = parseDuration(opts.timeout);
   if (opts.logMax !== undefined) limits.logMax = parseLogMax(opts.logMax);
-  const env = Object.fromEntries(opts.env.map(parseEnvAssignment));
+  const env = Object.fromEntries(opts.env.map((e) => parseEnvAssignment(e, process.env)));
   const runtimeDir = requireInstalled(root, opts.runtime);
   const workdir = opts.workdir !== undefined ? checkWorkdir(opts.workdir) : undefined;
   const launcher = checkLauncher();

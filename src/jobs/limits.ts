@@ -62,11 +62,21 @@ export function parseCores(text: string): string {
   return text;
 }
 
-export function parseEnvAssignment(text: string): [string, string] {
+/**
+ * `KEY=VALUE`, or a bare `KEY` whose value is taken from `from` (rnx's own environment), as docker's -e does: a
+ * secret given that way never appears in any command line (rnx's own is readable by every local user).
+ */
+export function parseEnvAssignment(text: string, from: NodeJS.ProcessEnv | undefined = undefined): [string, string] {
   const eq = text.indexOf('=');
-  const key = eq > 0 ? text.slice(0, eq) : '';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw usage(`invalid environment assignment "${text}": use KEY=VALUE`);
-  const value = text.slice(eq + 1);
+  const key = eq > 0 ? text.slice(0, eq) : eq < 0 && from ? text : '';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw usage(`invalid environment assignment "${text}": use KEY=VALUE${from ? ' or KEY' : ''}`);
+  let value: string;
+  if (eq > 0) value = text.slice(eq + 1);
+  else {
+    const inherited = from?.[key];
+    if (inherited === undefined) throw usage(`-e ${key}: ${key} is not set in your environment (use ${key}=VALUE, or export it first)`);
+    value = inherited;
+  }
   if (/[\0\n]/.test(value)) throw usage(`invalid environment value for ${key}: no newlines or NUL bytes`);
   return [key, value];
 }

@@ -93,7 +93,7 @@ export function validate(v: Values, runtimes: string[]): Validated {
   if (v.cpu.trim()) attempt('cpu', () => (limits.cpu = parseCpu(v.cpu.trim())));
   if (v.pids.trim()) attempt('pids', () => (limits.pids = parsePids(v.pids.trim())));
   const workdir = v.workdir.trim() ? attempt('workdir', () => checkWorkdir(v.workdir.trim())) : undefined;
-  const env = attempt('env', () => Object.fromEntries(splitWords(v.env).map(parseEnvAssignment)));
+  const env = attempt('env', () => Object.fromEntries(splitWords(v.env).map((e) => parseEnvAssignment(e))));
   if (Object.keys(errors).length || !command || !env) return { errors };
   return { errors, request: { runtime: v.runtime, command, limits, ...(workdir ? { workdir } : {}), env } };
 }

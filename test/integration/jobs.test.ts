@@ -373,4 +373,28 @@ describe('secrets given with -e', () => {
       rmSync(own, { recursive: true, force: true });
     }
   });
+
+  it('-e KEY takes the value from rnx\'s environment, so it is not even in rnx\'s own command line', async () => {
+    const { uid } = userIds(TEST_USER);
+    const own = tempStateDir();
+    const token = `tok-${process.pid}-env-only`;
+    try {
+      const child = spawn('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, RNX_BIN, 'job', 'run', `--runtime=${RT}`, '-e', 'API_TOKEN', 'sh', '-c', 'echo "got=$API_TOKEN"; sleep 2'], {
+        env: { ...process.env, RNX_STATE_DIR: own, RNX_ROOT: '/opt/rnx', API_TOKEN: token },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      await new Promise<void>((resolve) => child.stdout.on('data', (c) => ((out += c), out.includes('got=') && resolve())));
+      const seen = runAsSync(OTHER_USER, 'cat', [`/proc/${child.pid}/cmdline`]);
+      expect(seen.stdout).toContain('API_TOKEN');
+      expect(seen.stdout).not.toContain(token);
+      await new Promise((resolve) => child.on('close', resolve));
+      expect(out).toBe(`got=${token}\n`);
+      const missing = rnx(['job', 'run', `--runtime=${RT}`, '-e', 'RNX_NOT_SET_ANYWHERE', 'true'], { env: { RNX_STATE_DIR: own } });
+      expect(missing.stderr.trim()).toBe('rnx: -e RNX_NOT_SET_ANYWHERE: RNX_NOT_SET_ANYWHERE is not set in your environment (use RNX_NOT_SET_ANYWHERE=VALUE, or export it first)');
+      expect(missing.code).toBe(2);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
 });

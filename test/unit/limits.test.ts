@@ -22,6 +22,9 @@ describe('limits', () => {
     expect(parseCores('0')).toBe('0');
     expect(parseEnvAssignment('A=b=c')).toEqual(['A', 'b=c']);
     expect(parseEnvAssignment('A=')).toEqual(['A', '']);
+    expect(parseEnvAssignment('TOKEN', { TOKEN: 's3cret' })).toEqual(['TOKEN', 's3cret']);
+    expect(parseEnvAssignment('A=x', { A: 'ignored' })).toEqual(['A', 'x']);
+    expect(() => parseEnvAssignment('TOKEN', {})).toThrow(/TOKEN is not set in your environment/);
   });
   it.each(['150%', '-1', '0', '', '1.5', String(availableParallelism() * 100 + 1)])('refuses cpu %j', (t) => {
     expect(() => parseCpu(t)).toThrow(/invalid CPU limit/);

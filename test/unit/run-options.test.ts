@@ -33,7 +33,7 @@ describe('job run arguments', () => {
     [['--runtime', 'a', '--network=wifi', 'true'], /--network must be one of none, host/],
     [['--runtime', 'a', '--detach=yes', 'true'], /option '--detach' takes no value/],
     [['--runtime', 'a', '--memory'], /option '--memory <size>' needs a value/],
-    [['--runtime', 'a', '-e'], /option '-e <KEY=VALUE>' needs a value/],
+    [['--runtime', 'a', '-e'], /option '-e <KEY\[=VALUE\]>' needs a value/],
     [['--runtime=', 'true'], /required option '--runtime <name>'/],
   ])('refuses %j', (args, message) => {
     expect(() => parseRunArgs(args)).toThrow(message);
