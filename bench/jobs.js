@@ -62,7 +62,11 @@ try {
   const [fileT, teeT, jobT] = timeRounds(outRuns, [
     ['sh', ['-c', `${produce} > ${file}`], { setup: settle }],
     ['sh', ['-c', `${produce} | tee ${file} | cat > /dev/null`], { setup: settle }],
-    ['sh', ['-c', `node ${RNX} job run --runtime=${runtime} ${produce} | cat > /dev/null`], { env, setup: settle, after: () => recordedSizes.push(lastRecordSize()) }],
+    [
+      'sh',
+      ['-c', `node ${RNX} job run --runtime=${runtime} ${produce} | cat > /dev/null`],
+      { env, setup: settle, after: () => recordedSizes.push(lastRecordSize()) },
+    ],
   ]);
   const recorded = Math.min(...recordedSizes);
   const rate = (ms) => `${(GiB / 1024 ** 2 / (ms / 1000)).toFixed(0)} MiB/s`;

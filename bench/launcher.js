@@ -35,10 +35,14 @@ for (const argv of [rnxArgv, bwrapArgv]) {
   const check = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   if (check.status !== 0) throw new Error(`${argv.join(' ')} failed (${check.status}): ${check.stderr}`);
 }
-const [rnxT, bwrapT] = timeRounds(runs, [
-  [rnxArgv[0], rnxArgv.slice(1)],
-  [bwrapArgv[0], bwrapArgv.slice(1)],
-], { warmup: 5 });
+const [rnxT, bwrapT] = timeRounds(
+  runs,
+  [
+    [rnxArgv[0], rnxArgv.slice(1)],
+    [bwrapArgv[0], bwrapArgv.slice(1)],
+  ],
+  { warmup: 5 },
+);
 const ratios = rnxT.map((t, i) => t / bwrapT[i]);
 const rnx = { median: median(rnxT) };
 const bwrap = { median: median(bwrapT) };

@@ -96,7 +96,9 @@ export function ensureBusyboxRuntime(name) {
     const tree = join(dir, 'rt', 'isolated');
     mkdirSync(tree, { recursive: true });
     execFileSync('dpkg-deb', ['-x', join(dir, deb), tree]);
-    for (const applet of execFileSync(join(tree, 'bin', 'busybox'), ['--list-full'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+    for (const applet of execFileSync(join(tree, 'bin', 'busybox'), ['--list-full'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)) {
       mkdirSync(join(tree, dirname(applet)), { recursive: true });
       if (!existsSync(join(tree, applet))) symlinkSync('/bin/busybox', join(tree, applet));
     }

@@ -2,7 +2,7 @@
 // show a new frame (tmux send-keys -> capture-pane), and the app's resident memory after 1M+ lines.
 // Needs root, tmux and the installed launcher. Run: node bench/tui.js
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, chmodSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBusyboxRuntime, report } from './lib.js';
@@ -36,12 +36,26 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 
 let jobId;
 try {
-  tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', `exec env RNX_ROOT=/opt/rnx RNX_STATE_DIR=${state} ${process.execPath} ${RNX} --root /opt/rnx`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    SESSION,
+    '-x',
+    '120',
+    '-y',
+    '40',
+    `exec env RNX_ROOT=/opt/rnx RNX_STATE_DIR=${state} ${process.execPath} ${RNX} --root /opt/rnx`,
+  );
   const pid = Number(tmux('list-panes', '-t', SESSION, '-F', '#{pane_pid}').trim());
   await waitFor((s) => s.includes('Runtimes'));
   // ~64-byte lines, in bursts of 200k with a short pause: well above 50 MB/s, without filling the disk too fast.
   const line = 'rnx benchmark output line 0123456789 abcdefghijklmnopqrstuvwxyz';
-  const r = spawnSync(process.execPath, [RNX, 'job', 'run', '--detach', '--runtime', runtime, '--', 'sh', '-c', `while true; do yes '${line}' | head -n 200000; sleep 0.05; done`], { env, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [RNX, 'job', 'run', '--detach', '--runtime', runtime, '--', 'sh', '-c', `while true; do yes '${line}' | head -n 200000; sleep 0.05; done`],
+    { env, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`job run failed: ${r.stderr}`);
   jobId = r.stdout.trim();
   const out = join(state, 'jobs', jobId, 'output.log');

@@ -73,7 +73,7 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
       if (state.ui.getState().message === message) state.ui.getState().clearMessage();
     }, 8000);
     return () => clearTimeout(t);
-  }, [message]);
+  }, [message, state.ui]);
 
   const width = Math.max(20, size.columns);
   const height = Math.max(6, size.rows - 1);

@@ -26,6 +26,7 @@ export function useTerminalSize(override?: Size): Size {
   const { stdout } = useStdout();
   const read = (): Size => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const [size, setSize] = useState<Size>(override ?? read());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read() only reads stdout, which is listed
   useEffect(() => {
     if (override) return;
     const onResize = () => setSize(read());

@@ -17,10 +17,13 @@ export function FileViewer({ width, height }: ViewProps) {
   for (let i = viewer.top; i < viewer.lines.length && rows.length < body; i++) {
     const line = viewer.lines[i]!;
     const parts = viewer.wrap ? wrapRows(line, textW) : [line];
-    parts.forEach((p, j) => rows.push({ text: p, n: i, first: j === 0 }));
+    for (const [j, p] of parts.entries()) rows.push({ text: p, n: i, first: j === 0 });
   }
   const pos = `${Math.min(viewer.top + 1, viewer.lines.length)}-${Math.min(viewer.top + body, viewer.lines.length)}/${viewer.lines.length}`;
-  const status = viewer.searchEditing || viewer.query ? `/${viewer.query}${viewer.searchEditing ? '▏' : ''}${viewer.query && !viewer.searchEditing ? (viewer.match === undefined ? ' (no match)' : ` (line ${viewer.match + 1})`) : ''}` : '';
+  const status =
+    viewer.searchEditing || viewer.query
+      ? `/${viewer.query}${viewer.searchEditing ? '▏' : ''}${viewer.query && !viewer.searchEditing ? (viewer.match === undefined ? ' (no match)' : ` (line ${viewer.match + 1})`) : ''}`
+      : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.accent}>

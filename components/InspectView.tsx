@@ -30,7 +30,7 @@ export function InspectView({ width, height }: ViewProps) {
   const bodyRows = Math.max(1, height - 3 - findLine);
   useEffect(() => {
     ins.getState().setHeight(viewerOpen ? height - 2 : bodyRows);
-  }, [bodyRows, viewerOpen, height]);
+  }, [ins, bodyRows, viewerOpen, height]);
 
   if (viewerOpen) return <FileViewer width={width} height={height} />;
 

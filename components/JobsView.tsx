@@ -44,7 +44,10 @@ export function JobsView({ width, height }: ViewProps) {
   const exitW = 4;
   const cmdW = Math.max(8, width - idW - stateW - rtW - durW - exitW - 7);
   const bodyRows = listRows - 1;
-  const selIndex = Math.max(0, rows.findIndex((j) => j.id === selected));
+  const selIndex = Math.max(
+    0,
+    rows.findIndex((j) => j.id === selected),
+  );
   const start = Math.max(0, Math.min(selIndex - Math.floor(bodyRows / 2), rows.length - bodyRows));
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -52,10 +55,15 @@ export function JobsView({ width, height }: ViewProps) {
         <Box flexDirection="column" height={listH}>
           {filterLine ? <Text color={theme.accent}>{fit(`/${filter}${filterEditing ? '▏' : ''}   ${rows.length} of ${all}`, width)}</Text> : null}
           <Text bold color={focus === 'list' ? undefined : theme.muted}>
-            {fit(` ${fit('JOB', idW)} ${fit('STATE', stateW)} ${fit('RUNTIME', rtW)} ${fit('COMMAND', cmdW)} ${fit('TIME', durW, '…', 'right')} ${fit('EXIT', exitW, '…', 'right')}${sort !== 'created' ? `  by ${sort}` : ''}`, width)}
+            {fit(
+              ` ${fit('JOB', idW)} ${fit('STATE', stateW)} ${fit('RUNTIME', rtW)} ${fit('COMMAND', cmdW)} ${fit('TIME', durW, '…', 'right')} ${fit('EXIT', exitW, '…', 'right')}${sort !== 'created' ? `  by ${sort}` : ''}`,
+              width,
+            )}
           </Text>
           {error ? <Text color={theme.error}>{fit(error, width)}</Text> : null}
-          {!rows.length && !error ? <Text color={theme.muted}>{fit(filter ? ' no job matches the filter' : ' no jobs yet (3 opens the Launch form)', width)}</Text> : null}
+          {!rows.length && !error ? (
+            <Text color={theme.muted}>{fit(filter ? ' no job matches the filter' : ' no jobs yet (3 opens the Launch form)', width)}</Text>
+          ) : null}
           {rows.slice(start, start + bodyRows).map((j) => {
             const sel = j.id === selected;
             const st = stopping[j.id] ? 'stopping' : j.state;

@@ -26,7 +26,7 @@ export function LaunchForm({ width, height }: ViewProps) {
     const v = values[f.id];
     let shown: string;
     if (f.kind === 'choice') {
-      const display = f.id === 'runtime' ? (v || '(none installed)') : v;
+      const display = f.id === 'runtime' ? v || '(none installed)' : v;
       shown = `‹ ${display} ›${f.id === 'runtime' && runtimes.length > 1 ? `  (${runtimes.indexOf(v) + 1}/${runtimes.length})` : ''}`;
     } else shown = `${v}${isFocus ? '▏' : ''}`;
     const err = errors[f.id];

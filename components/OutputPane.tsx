@@ -30,7 +30,7 @@ export function OutputPane({ width, height, focused }: OutputPaneProps) {
   const body = Math.max(1, height - 1 - searchLine);
   useEffect(() => {
     out.getState().setHeight(body);
-  }, [body]);
+  }, [out, body]);
 
   const rows: Array<{ text: string; n: number }> = [];
   if (tail) {
@@ -68,7 +68,10 @@ export function OutputPane({ width, height, focused }: OutputPaneProps) {
       {searchLine ? (
         <Box flexGrow={1} alignItems="flex-end">
           <Text color={theme.accent}>
-            {fit(`/${query}${searchEditing ? '▏' : ''}${!searchEditing && query ? (match === undefined ? '  no match in the kept lines' : `  line ${match + 1} (n/N)`) : ''}`, width)}
+            {fit(
+              `/${query}${searchEditing ? '▏' : ''}${!searchEditing && query ? (match === undefined ? '  no match in the kept lines' : `  line ${match + 1} (n/N)`) : ''}`,
+              width,
+            )}
           </Text>
         </Box>
       ) : null}

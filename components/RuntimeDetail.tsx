@@ -36,7 +36,10 @@ export function RuntimeDetail({ width, height, name, info, verify, check, sortLa
     if (running && running.kind !== 'verify' && running.kind !== 'check') lines.push(progressLine(running));
     function progressLine(t: NonNullable<typeof task>): Line {
       const barW = Math.max(0, Math.min(20, width - t.progress.length - 12));
-      const bar = t.fraction !== undefined ? ` ${theme.glyphs.barFull.repeat(Math.round(t.fraction * barW))}${theme.glyphs.barEmpty.repeat(barW - Math.round(t.fraction * barW))}` : '';
+      const bar =
+        t.fraction !== undefined
+          ? ` ${theme.glyphs.barFull.repeat(Math.round(t.fraction * barW))}${theme.glyphs.barEmpty.repeat(barW - Math.round(t.fraction * barW))}`
+          : '';
       return { text: `${t.kind}: ${t.progress}${bar}`, color: theme.accent };
     }
     const result = (label: string, r: CheckResult | undefined) => {
@@ -59,7 +62,9 @@ export function RuntimeDetail({ width, height, name, info, verify, check, sortLa
     for (const s of info.sizes) {
       const barW = Math.max(0, Math.min(16, width - 36));
       const n = Math.round((s.bytes / max) * barW);
-      lines.push({ text: `  ${fit(s.dir, 10)} ${fit(formatBytes(s.bytes), 10, '…', 'right')} ${fit(String(s.files), 6, '…', 'right')}  ${theme.glyphs.barFull.repeat(n)}` });
+      lines.push({
+        text: `  ${fit(s.dir, 10)} ${fit(formatBytes(s.bytes), 10, '…', 'right')} ${fit(String(s.files), 6, '…', 'right')}  ${theme.glyphs.barFull.repeat(n)}`,
+      });
     }
     for (const w of info.warnings) lines.push({ text: `warning: ${w}`, color: theme.warn });
     head('runtime.yml');
@@ -67,7 +72,9 @@ export function RuntimeDetail({ width, height, name, info, verify, check, sortLa
   }
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text color={theme.muted}>{fit(`${theme.glyphs.rule.repeat(2)} Details ${sortLabel ? `(${sortLabel}) ` : ''}`.padEnd(width, theme.glyphs.rule), width)}</Text>
+      <Text color={theme.muted}>
+        {fit(`${theme.glyphs.rule.repeat(2)} Details ${sortLabel ? `(${sortLabel}) ` : ''}`.padEnd(width, theme.glyphs.rule), width)}
+      </Text>
       {lines.slice(0, Math.max(0, height - 1)).map((l, i) => (
         <Text key={i} color={l.color} bold={l.bold === true}>
           {fit(l.text, width)}

@@ -40,7 +40,10 @@ export function RuntimesView({ width, height }: ViewProps) {
   const header = `  ${fit('NAME', nameW)} ${fit('VERSION', 9)} ${fit('LANGUAGE', 8)} ${fit('SIZE', 10, '…', 'right')}  ${fit('VERIF', 5)} ${fit('CHECK', 5)}`;
   const top0 = filterEditing || filter || installEditing ? 1 : 0;
   const bodyRows = Math.max(1, listHeight - 1 - top0);
-  const selIndex = Math.max(0, rows.findIndex((r) => r.name === selected));
+  const selIndex = Math.max(
+    0,
+    rows.findIndex((r) => r.name === selected),
+  );
   const start = Math.max(0, Math.min(selIndex - Math.floor(bodyRows / 2), rows.length - bodyRows));
 
   return (

@@ -38,7 +38,15 @@ export function StatusBar({ width, where, scopes, editingHint }: StatusBarProps)
   const left = ` ${where} `;
   const taskText = task ? `${task.kind} ${task.name}: ${task.progress}` : '';
   const msg = taskText || message?.text || '';
-  const msgColor = taskText ? theme.accent : message?.level === 'error' ? theme.error : message?.level === 'ok' ? theme.ok : message?.level === 'warn' ? theme.warn : undefined;
+  const msgColor = taskText
+    ? theme.accent
+    : message?.level === 'error'
+      ? theme.error
+      : message?.level === 'ok'
+        ? theme.ok
+        : message?.level === 'warn'
+          ? theme.warn
+          : undefined;
   // The message has priority over the key hints; the hints fill what is left.
   const msgWidth = msg ? Math.min(msg.length + 2, Math.max(0, width - left.length)) : 0;
   const keysWidth = Math.max(0, width - left.length - msgWidth);
@@ -48,7 +56,7 @@ export function StatusBar({ width, where, scopes, editingHint }: StatusBarProps)
         {left}
       </Text>
       <Text color={msgColor}>{fit(msg ? ` ${msg}` : '', msgWidth)}</Text>
-      <Text dimColor={!theme.color ? false : true}>{fit(keys, keysWidth, '…', 'right')}</Text>
+      <Text dimColor={!!theme.color}>{fit(keys, keysWidth, '…', 'right')}</Text>
     </Box>
   );
 }

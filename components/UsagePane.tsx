@@ -44,20 +44,30 @@ export function UsagePane({ width, height, job }: UsagePaneProps) {
       const barW = Math.max(4, Math.min(40, width - label - 12));
       const frac = Math.min(1, cur / limit);
       const n = Math.round(frac * barW);
-      lines.push({ text: `${fit('', label)}${g.barFull.repeat(n)}${g.barEmpty.repeat(barW - n)} ${(frac * 100).toFixed(0)}% of limit${cache ? `  page cache ${formatBytes(cache)}` : ''}`, color: frac > 0.9 ? theme.error : frac > 0.7 ? theme.warn : undefined });
+      lines.push({
+        text: `${fit('', label)}${g.barFull.repeat(n)}${g.barEmpty.repeat(barW - n)} ${(frac * 100).toFixed(0)}% of limit${cache ? `  page cache ${formatBytes(cache)}` : ''}`,
+        color: frac > 0.9 ? theme.error : frac > 0.7 ? theme.warn : undefined,
+      });
     } else if (cache) lines.push({ text: `${fit('', label)}page cache ${formatBytes(cache)}`, color: theme.muted });
     const pidsLimit = last?.pidsLimit ?? job.limits.pids;
     lines.push({ text: `${fit('PIDS', label)}${last?.pids ?? '-'}${pidsLimit ? ` / ${pidsLimit}` : ''}  samples ${cpu.length}s` });
     if (!last) lines.push({ text: 'waiting for the first reading…', color: theme.muted });
   } else {
     const usage = job.usage;
-    lines.push({ text: `${job.state}${job.exitCode !== undefined ? `, exit ${job.exitCode}` : ''}${job.signal ? `, signal ${job.signal}` : ''}${job.oom ? ', out of memory' : ''}`, color: job.state === 'exited' && job.exitCode === 0 ? theme.ok : theme.error });
+    lines.push({
+      text: `${job.state}${job.exitCode !== undefined ? `, exit ${job.exitCode}` : ''}${job.signal ? `, signal ${job.signal}` : ''}${job.oom ? ', out of memory' : ''}`,
+      color: job.state === 'exited' && job.exitCode === 0 ? theme.ok : theme.error,
+    });
     if (usage) {
       lines.push({ text: `${fit('CPU', label)}${formatDuration(usage.cpuUsec / 1000)} of CPU time in ${formatDuration(usage.wallUsec / 1000)}` });
       lines.push({ text: `${fit('MEM', label)}${formatPeakMemory(usage)}${job.limits.memory ? ` of ${formatBytes(job.limits.memory)}` : ''}` });
     }
     if (job.error) lines.push({ text: job.error, color: theme.error });
-    if (cpu.length) lines.push({ text: `${fit('CPU', label)}${sparkline(cpu, sparkW, Math.max(100, ...cpu.slice(-sparkW)), g.spark)} peak ${peakCpu.toFixed(0)}%`, color: theme.muted });
+    if (cpu.length)
+      lines.push({
+        text: `${fit('CPU', label)}${sparkline(cpu, sparkW, Math.max(100, ...cpu.slice(-sparkW)), g.spark)} peak ${peakCpu.toFixed(0)}%`,
+        color: theme.muted,
+      });
   }
   const rule = g.rule;
   return (

@@ -2,7 +2,7 @@
 // CommonJS file, dist/fast-path.cjs) without Node's ESM loader: loading those costs more than a short job
 // takes to run. bin/rnx.cjs tries this first; everything else goes to main.ts.
 import { reportError } from './report-error.js';
-import { DEFAULT_ROOT } from './context.js';
+import { DEFAULT_STORE_ROOT } from '../runtimes/paths.js';
 import { parseRunArgs } from './run-options.js';
 import { runJobCommand } from './job-run.js';
 
@@ -18,7 +18,7 @@ export async function runJobFastPath(argv: string[]): Promise<number | undefined
   try {
     const parsed = parseRunArgs(argv.slice(i + 2));
     if (!parsed) return undefined;
-    return await runJobCommand(root ?? DEFAULT_ROOT, parsed.command, parsed.opts);
+    return await runJobCommand(root ?? DEFAULT_STORE_ROOT, parsed.command, parsed.opts);
   } catch (err) {
     return reportError(err);
   }

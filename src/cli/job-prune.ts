@@ -26,12 +26,8 @@ const endedMs = (j: JobRecord) => Date.parse(j.endedAt ?? j.startedAt ?? j.creat
  * (either is enough). Running jobs, and records that may belong to a job still starting, always stay. Pure.
  */
 export function planPrune(jobs: JobRecord[], p: PrunePolicy): { remove: JobRecord[]; kept: number; running: number } {
-  const finished = jobs
-    .filter((j) => FINAL_STATES.has(j.state) && !mayBeStarting(j, p.now))
-    .sort((a, b) => (endedMs(b) || 0) - (endedMs(a) || 0));
-  const remove = finished.filter(
-    (j, i) => (p.keep !== undefined && i >= p.keep) || (p.olderThanMs !== undefined && endedMs(j) < p.now - p.olderThanMs),
-  );
+  const finished = jobs.filter((j) => FINAL_STATES.has(j.state) && !mayBeStarting(j, p.now)).sort((a, b) => (endedMs(b) || 0) - (endedMs(a) || 0));
+  const remove = finished.filter((j, i) => (p.keep !== undefined && i >= p.keep) || (p.olderThanMs !== undefined && endedMs(j) < p.now - p.olderThanMs));
   return { remove, kept: finished.length - remove.length, running: jobs.length - finished.length };
 }
 
@@ -63,7 +59,10 @@ export function pruneCommand(opts: { olderThan?: string; keep?: string; dryRun?:
     removed.push({ id: j.id, ...(j.name ? { name: j.name } : {}), state: j.state, ...(j.endedAt ? { endedAt: j.endedAt } : {}), bytes });
   }
   const total = removed.reduce((n, r) => n + r.bytes, 0);
-  if (opts.json) return printJson({ dryRun: opts.dryRun === true, removed, bytes: total, kept: plan.kept, running: plan.running });
+  if (opts.json) {
+    printJson({ dryRun: opts.dryRun === true, removed, bytes: total, kept: plan.kept, running: plan.running });
+    return;
+  }
   const verb = opts.dryRun ? 'would remove' : 'removed';
   const lines = removed.map((r) => `${verb} ${r.id}${r.name ? ` (${r.name})` : ''}: ${r.state}, ended ${formatDate(r.endedAt)}, ${formatBytes(r.bytes)}`);
   const s = (n: number) => (n === 1 ? '' : 's');

@@ -1,6 +1,5 @@
 // `rnx job run`: start a job, stream its output, stop it on Ctrl-C, exit with its status.
-import { accessSync, constants, existsSync, statSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { writeSync } from 'node:fs';
 import { checkLauncher } from '../launcher/locate.js';
 import { DroppedOutput, gapMarker } from '../jobs/dropped.js';
 import { readEvents } from '../jobs/events.js';
@@ -13,7 +12,7 @@ import { markStopRequested, signalJob } from '../jobs/stop.js';
 import { JobStore } from '../jobs/store.js';
 import type { JobLimits, JobRecord } from '../jobs/types.js';
 import { requireInstalled } from '../runtimes/lookup.js';
-import { ExitCode, UserError } from '../util/errors.js';
+import { ExitCode } from '../util/errors.js';
 import type { RunCliOptions } from './commands/job.js';
 import { checkWorkdir } from '../jobs/workdir.js';
 

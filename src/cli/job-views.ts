@@ -21,7 +21,10 @@ export function exitText(r: JobRecord): string {
 
 export function listJobsCommand(opts: { all?: boolean; json?: boolean }): void {
   const jobs = new JobStore().list().filter((j) => opts.all || j.state === 'running');
-  if (opts.json) return printJson(jobs);
+  if (opts.json) {
+    printJson(jobs);
+    return;
+  }
   if (!jobs.length) {
     process.stdout.write(opts.all ? 'no jobs\n' : 'no running jobs (rnx job list --all shows finished ones)\n');
     return;
@@ -42,7 +45,10 @@ export function listJobsCommand(opts: { all?: boolean; json?: boolean }): void {
 export function statusCommand(ref: string, opts: { json?: boolean }): void {
   const store = new JobStore();
   const r = store.read(store.resolve(ref));
-  if (opts.json) return printJson(r);
+  if (opts.json) {
+    printJson(r);
+    return;
+  }
   const lim = r.limits;
   const lines = [
     `id:        ${r.id}${r.name ? ` (${r.name})` : ''}`,
@@ -56,7 +62,12 @@ export function statusCommand(ref: string, opts: { json?: boolean }): void {
     `limits:    memory ${lim.memory ? formatBytes(lim.memory) : 'default'}, cpu ${lim.cpu ? `${lim.cpu}%` : 'default'}, pids ${lim.pids ?? 'default'}, cores ${lim.cores ?? 'all'}, network ${lim.network}, timeout ${lim.timeout ? `${lim.timeout}s` : 'none'}, output ${lim.logMax === undefined ? 'default' : lim.logMax ? `last ${formatDropped(lim.logMax)}` : 'all'}`,
   ];
   if (r.workdir) lines.push(`workdir:   ${r.workdir}`);
-  if (Object.keys(r.env).length) lines.push(`env:       ${Object.entries(r.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (Object.keys(r.env).length)
+    lines.push(
+      `env:       ${Object.entries(r.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
   if (r.usage) lines.push(`usage:     cpu ${prettyMs(r.usage.cpuUsec / 1000)}, ${formatPeakMemory(r.usage)}, wall ${prettyMs(r.usage.wallUsec / 1000)}`);
   if (r.error) lines.push(`error:     ${r.error}`);
   lines.push(`output:    ${store.file(r.id, 'output')}${r.outputDropped ? ` (${formatDropped(r.outputDropped)} of earlier output dropped)` : ''}`);
@@ -100,7 +111,14 @@ function finalStats(r: JobRecord): StatsView {
   return {
     id: r.id,
     state: r.state,
-    ...(r.usage ? { cpuUsec: r.usage.cpuUsec, memoryPeak: r.usage.peakMemory, ...(r.usage.peakWorkingSet !== undefined ? { memoryPeakWorkingSet: r.usage.peakWorkingSet } : {}), cpuPercent: r.usage.wallUsec ? (r.usage.cpuUsec / r.usage.wallUsec) * 100 : 0 } : {}),
+    ...(r.usage
+      ? {
+          cpuUsec: r.usage.cpuUsec,
+          memoryPeak: r.usage.peakMemory,
+          ...(r.usage.peakWorkingSet !== undefined ? { memoryPeakWorkingSet: r.usage.peakWorkingSet } : {}),
+          cpuPercent: r.usage.wallUsec ? (r.usage.cpuUsec / r.usage.wallUsec) * 100 : 0,
+        }
+      : {}),
     ...(r.limits.memory ? { memoryLimit: r.limits.memory } : {}),
     ...(r.limits.cpu ? { cpuQuotaPercent: r.limits.cpu } : {}),
   };
@@ -113,7 +131,10 @@ function liveStats(r: JobRecord, s: UsageSample): StatsView {
 
 function renderStats(v: StatsView): string {
   const pct = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(1)}%`);
-  const cpu = v.cpuPercent === undefined ? '-' : `${pct(v.cpuPercent)} of a core${v.cpuQuotaPercent ? `, ${pct((v.cpuPercent / v.cpuQuotaPercent) * 100)} of its ${v.cpuQuotaPercent}% quota` : ''}`;
+  const cpu =
+    v.cpuPercent === undefined
+      ? '-'
+      : `${pct(v.cpuPercent)} of a core${v.cpuQuotaPercent ? `, ${pct((v.cpuPercent / v.cpuQuotaPercent) * 100)} of its ${v.cpuQuotaPercent}% quota` : ''}`;
   const size = (n: number | undefined) => (n === undefined ? '-' : formatBytes(n));
   const mem =
     v.memoryWorkingSet !== undefined

@@ -24,9 +24,20 @@ export const RUN_OPTIONS: RunOptionSpec[] = [
   { long: 'cores', value: 'list', description: 'CPUs the job may use, e.g. 0-1,3' },
   { long: 'network', value: 'mode', choices: ['none', 'host'], default: 'none', description: 'network access' },
   { long: 'workdir', value: 'dir', description: "host directory mounted read-write at the runtime's workdir" },
-  { long: 'env', short: 'e', value: 'KEY[=VALUE]', multiple: true, description: 'environment variable for the job (repeatable); KEY alone takes its value from your environment, out of every command line' },
+  {
+    long: 'env',
+    short: 'e',
+    value: 'KEY[=VALUE]',
+    multiple: true,
+    description: 'environment variable for the job (repeatable); KEY alone takes its value from your environment, out of every command line',
+  },
   { long: 'timeout', value: 'duration', description: 'stop the job after this long, e.g. 30s, 10m, 2h' },
-  { long: 'logMax', flag: 'log-max', value: 'size', description: "output kept in the job's record, the most recent (e.g. 64M; 0 = all, if the policy allows; default: the policy's, 1G)" },
+  {
+    long: 'logMax',
+    flag: 'log-max',
+    value: 'size',
+    description: "output kept in the job's record, the most recent (e.g. 64M; 0 = all, if the policy allows; default: the policy's, 1G)",
+  },
   { long: 'detach', short: 'd', description: 'start in the background, print the job id and return' },
 ];
 

@@ -23,9 +23,7 @@ export function parseEvents(text: string): JobEvents {
       else if (ev.event === 'output_dropped') {
         if (ev.fd === 1) out.dropped = ev; // a later event may take back a drop that failed: the last one holds
       } else (out.notes ??= []).push(ev.message);
-    } catch {
-      continue; // a line cut short by a killed launcher, or an event this version does not know
-    }
+    } catch {}
   }
   return out;
 }

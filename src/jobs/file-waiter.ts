@@ -17,7 +17,10 @@ export class FileWaiter {
   private canWatch = true;
 
   /** `ended` settles when the writer is gone: waits return at once from then on. */
-  constructor(private readonly path: string, ended?: Promise<unknown>) {
+  constructor(
+    private readonly path: string,
+    ended?: Promise<unknown>,
+  ) {
     void ended?.then(() => {
       this.settled = true;
       this.wake?.();

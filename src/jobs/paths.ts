@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /** $RNX_STATE_DIR, else $XDG_STATE_HOME/rnx, else ~/.local/state/rnx. */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.RNX_STATE_DIR) return env.RNX_STATE_DIR;
-  const xdg = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  const xdg = env.XDG_STATE_HOME?.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
   return join(xdg, 'rnx');
 }
 

@@ -1,14 +1,14 @@
 // `rnx runtime shell NAME` and the terminal app's shell key: an interactive login shell inside a runtime,
 // through `rnx-launch --interactive`, with the caller's terminal. Runs as the calling user.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { constants } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildLaunchArgv } from '../launcher/argv.js';
 import { checkLauncher } from '../launcher/locate.js';
 import { requireInstalled } from '../runtimes/lookup.js';
 import { runtimeFiles } from '../runtimes/paths.js';
-import { ExitCode, UserError } from '../util/errors.js';
+import { UserError } from '../util/errors.js';
 import { checkWorkdir } from './workdir.js';
 
 export interface ShellOptions {

@@ -1,5 +1,19 @@
 // The job store: one directory per job under the user's state directory.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../util/errors.js';
 import { readEvents } from './events.js';
@@ -41,7 +55,10 @@ export class JobStore {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EACCES' && code !== 'EROFS' && code !== 'ENOTDIR') throw err;
-      throw new UserError(`cannot create the job directory ${jobsDir(this.state)} (${code}); set RNX_STATE_DIR to a directory you can write`, ExitCode.Permission);
+      throw new UserError(
+        `cannot create the job directory ${jobsDir(this.state)} (${code}); set RNX_STATE_DIR to a directory you can write`,
+        ExitCode.Permission,
+      );
     }
     mkdirSync(this.dir(record.id), { mode: 0o700 });
     // The first record goes straight into its name (no temporary and rename: it is on the job's start-up path).
@@ -130,7 +147,8 @@ export class JobStore {
     if (ids.includes(ref)) return ref;
     const matches = ids.filter((id) => id.startsWith(ref));
     if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) throw new UserError(`job id "${ref}" is ambiguous: ${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', …' : ''}`, ExitCode.Usage);
+    if (matches.length > 1)
+      throw new UserError(`job id "${ref}" is ambiguous: ${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', …' : ''}`, ExitCode.Usage);
     const named = ids.filter((id) => {
       try {
         return this.readRaw(id).name === ref;
@@ -209,7 +227,10 @@ export function lastLauncherMessage(outputFile: string): string | undefined {
     const len = Math.min(size, 64 * 1024);
     const buf = Buffer.alloc(len);
     readSync(fd, buf, 0, len, size - len);
-    const lines = buf.toString('utf8').split('\n').filter((l) => l.startsWith('rnx-launch: '));
+    const lines = buf
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('rnx-launch: '));
     return lines.at(-1);
   } finally {
     closeSync(fd);

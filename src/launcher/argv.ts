@@ -49,7 +49,9 @@ function envEntries(env: Record<string, string> | string[]): string[] {
 
 /** What `--env-fd` reads: each KEY=VALUE followed by a NUL byte. */
 export function envRecords(env: Record<string, string> | string[]): string {
-  return envEntries(env).map((kv) => `${kv}\0`).join('');
+  return envEntries(env)
+    .map((kv) => `${kv}\0`)
+    .join('');
 }
 
 function posInt(name: string, v: number): string {
@@ -70,7 +72,14 @@ export function buildLaunchArgv(o: LaunchOptions): string[] {
   if (o.cpu !== undefined) a.push('--cpu', posInt('cpu', o.cpu));
   if (o.pids !== undefined) a.push('--pids', posInt('pids', o.pids));
   if (o.cores !== undefined) {
-    const c = Array.isArray(o.cores) ? o.cores.map((n) => { if (!Number.isInteger(n) || n < 0) throw new Error(`invalid core ${n}`); return String(n); }).join(',') : o.cores;
+    const c = Array.isArray(o.cores)
+      ? o.cores
+          .map((n) => {
+            if (!Number.isInteger(n) || n < 0) throw new Error(`invalid core ${n}`);
+            return String(n);
+          })
+          .join(',')
+      : o.cores;
     if (!CORES_RE.test(c)) throw new Error(`invalid cores list: ${c}`);
     a.push('--cores', c);
   }

@@ -62,7 +62,11 @@ export function readUsage(mode: 'v1' | 'v2', cgroups: Record<string, string>): U
  * once a follower has read it (sendfile in pieces smaller than a large folio makes those pages active). rnx-launch
  * samples the same figure for the record's peak (native/src/cgroup.c, cg_working_set).
  */
-function memoryBreakdown(current: number | undefined, stat: Map<string, number>, prefix: '' | 'total_'): Pick<UsageReading, 'memoryWorkingSet' | 'memoryCache'> {
+function memoryBreakdown(
+  current: number | undefined,
+  stat: Map<string, number>,
+  prefix: '' | 'total_',
+): Pick<UsageReading, 'memoryWorkingSet' | 'memoryCache'> {
   const inactive = stat.get(`${prefix}inactive_file`);
   const active = stat.get(`${prefix}active_file`) ?? 0;
   const mapped = stat.get(prefix === '' ? 'file_mapped' : 'total_mapped_file') ?? 0;

@@ -1,5 +1,18 @@
 // Safe, single-pass extraction of a packed runtime into a staging directory, hashing as it writes.
-import { closeSync, createReadStream, fchmodSync, linkSync, lstatSync, mkdirSync, openSync, readSync, symlinkSync, writeSync, chmodSync, fstatSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  fchmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  symlinkSync,
+  writeSync,
+  chmodSync,
+  fstatSync,
+} from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { join, posix } from 'node:path';
@@ -113,7 +126,8 @@ class ExtractState {
     if (rel === runtimeFiles.spec) {
       if (type !== 'File' && type !== 'OldFile') throw new UserError('runtime.yml in the archive is not a regular file');
       this.sawSpec = true;
-      return this.writeFile(entry, join(this.dest, runtimeFiles.spec), undefined);
+      this.writeFile(entry, join(this.dest, runtimeFiles.spec), undefined);
+      return;
     }
     if (REGENERATED.has(rel)) return void entry.resume();
     if (rel !== runtimeFiles.tree && !rel.startsWith(`${runtimeFiles.tree}/`)) {
@@ -137,7 +151,8 @@ class ExtractState {
       case 'OldFile':
       case 'ContiguousFile':
         this.ensureDir(posix.dirname(inTree));
-        return this.writeFile(entry, abs, { path: inTree, type: 'file', mode, size: 0 });
+        this.writeFile(entry, abs, { path: inTree, type: 'file', mode, size: 0 });
+        return;
       case 'SymbolicLink': {
         const target = entry.linkpath ?? '';
         if (!target || target.includes('\0')) throw new UserError(`symlink "${printable(entry.path)}" has no target`);
@@ -233,7 +248,7 @@ class ExtractState {
     } catch {
       rel = undefined;
     }
-    if (!rel || !rel.startsWith(`${runtimeFiles.tree}/`)) {
+    if (!rel?.startsWith(`${runtimeFiles.tree}/`)) {
       throw new UserError(`hard link "${printable(entry.path)}" points outside the tree (${printable(raw)})`);
     }
     const target = rel.slice(runtimeFiles.tree.length + 1);

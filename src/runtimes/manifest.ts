@@ -41,11 +41,7 @@ export function summarize(entries: ManifestEntry[], runtime: { name: string; ver
 }
 
 /** Writes the manifest as JSON lines (header first, entries sorted by path), via a temp file. */
-export async function writeManifest(
-  file: string,
-  entries: ManifestEntry[],
-  runtime: { name: string; version: string },
-): Promise<ManifestHeader> {
+export async function writeManifest(file: string, entries: ManifestEntry[], runtime: { name: string; version: string }): Promise<ManifestHeader> {
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const header = summarize(sorted, runtime);
   const body = [JSON.stringify(header), ...sorted.map((e) => JSON.stringify(e))].join('\n') + '\n';
@@ -98,4 +94,3 @@ export function sha256File(path: string): Promise<string> {
 export function manifestPath(runtimeDir: string): string {
   return join(runtimeDir, 'manifest.jsonl');
 }
-

@@ -12,10 +12,7 @@ export async function packRuntime(root: string, name: string, output: string): P
   const members = [runtimeFiles.spec, ...manifest.entries.map((e) => (e.path === '.' ? runtimeFiles.tree : `${runtimeFiles.tree}/${e.path}`))];
   const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
   try {
-    await create(
-      { file: tmp, cwd: dir, gzip: !/\.tar$/.test(output), portable: true, noDirRecurse: true, strict: true },
-      members,
-    );
+    await create({ file: tmp, cwd: dir, gzip: !/\.tar$/.test(output), portable: true, noDirRecurse: true, strict: true }, members);
     renameSync(tmp, output);
   } catch (err) {
     rmSync(tmp, { force: true });

@@ -1,6 +1,19 @@
 // Walking, hashing and copying runtime trees without ever following a symlink.
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, constants, copyFileSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, symlinkSync, type Stats } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  symlinkSync,
+  type Stats,
+} from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { UserError, isErrno } from '../util/errors.js';

@@ -35,11 +35,7 @@ function skippedText(n: number): string {
 }
 
 /** Recomputes the runtime's tree against its manifest. */
-export async function verifyRuntime(
-  root: string,
-  name: string,
-  onProgress: (bytes: number, total: number) => void = () => {},
-): Promise<VerifyReport> {
+export async function verifyRuntime(root: string, name: string, onProgress: (bytes: number, total: number) => void = () => {}): Promise<VerifyReport> {
   const dir = requireInstalled(root, name);
   const manifest = await readManifest(join(dir, runtimeFiles.manifest));
   const tree = join(dir, runtimeFiles.tree);

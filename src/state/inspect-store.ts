@@ -91,7 +91,19 @@ export function createInspectStore(deps: AppDeps) {
       viewer: undefined,
       async open(runtime) {
         if (get().runtime === runtime && get().tree) return;
-        set({ runtime, loading: true, error: undefined, tree: undefined, rows: [], cursor: 0, top: 0, expanded: new Set(), viewer: undefined, query: '', matches: [] });
+        set({
+          runtime,
+          loading: true,
+          error: undefined,
+          tree: undefined,
+          rows: [],
+          cursor: 0,
+          top: 0,
+          expanded: new Set(),
+          viewer: undefined,
+          query: '',
+          matches: [],
+        });
         try {
           const manifest = await deps.ops.readManifest(deps.root, runtime);
           const tree = buildTree(manifest.entries);
@@ -122,7 +134,17 @@ export function createInspectStore(deps: AppDeps) {
         }
         const resolved = resolveInTree(tree, node.path);
         if (!resolved.ok) {
-          set({ viewer: { title: `/${node.path}`, lines: [`cannot open: ${resolved.reason}`], top: 0, wrap: true, searchEditing: false, query: '', match: undefined } });
+          set({
+            viewer: {
+              title: `/${node.path}`,
+              lines: [`cannot open: ${resolved.reason}`],
+              top: 0,
+              wrap: true,
+              searchEditing: false,
+              query: '',
+              match: undefined,
+            },
+          });
           return;
         }
         if (resolved.node.type === 'dir') {
@@ -157,7 +179,13 @@ export function createInspectStore(deps: AppDeps) {
       setQuery(query, editing) {
         const tree = get().tree;
         const q = query.toLowerCase();
-        const matches = tree && q ? [...tree.byPath.values()].filter((n) => n.path && n.name.toLowerCase().includes(q)).map((n) => n.path).sort() : [];
+        const matches =
+          tree && q
+            ? [...tree.byPath.values()]
+                .filter((n) => n.path && n.name.toLowerCase().includes(q))
+                .map((n) => n.path)
+                .sort()
+            : [];
         set({ query, findEditing: editing, matches, matchIndex: 0 });
         if (!editing && matches[0] !== undefined) reveal(matches[0]);
       },
@@ -191,7 +219,7 @@ export function createInspectStore(deps: AppDeps) {
       },
       viewerNext(direction) {
         const v = get().viewer;
-        if (!v || !v.query) return;
+        if (!v?.query) return;
         const q = v.query.toLowerCase();
         const n = v.lines.length;
         const start = v.match === undefined ? v.top : v.match + direction;

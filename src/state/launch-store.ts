@@ -129,7 +129,9 @@ export function valuesFromJob(j: JobRecord): Partial<Values> {
     pids: j.limits.pids ? String(j.limits.pids) : '',
     network: j.limits.network,
     workdir: j.workdir ?? '',
-    env: Object.entries(j.env).map(([k, v]) => quote(`${k}=${v}`)).join(' '),
+    env: Object.entries(j.env)
+      .map(([k, v]) => quote(`${k}=${v}`))
+      .join(' '),
   };
 }
 

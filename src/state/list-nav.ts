@@ -4,7 +4,7 @@
 export function keyAfterMove<T>(rows: readonly T[], key: (row: T) => string, selected: string | undefined, delta: number): string | undefined {
   if (!rows.length) return undefined;
   const i = rows.findIndex((r) => key(r) === selected);
-  return key(rows[Math.max(0, Math.min(rows.length - 1, (i < 0 ? 0 : i) + delta))]!);
+  return key(rows[Math.max(0, Math.min(rows.length - 1, Math.max(i, 0) + delta))]!);
 }
 
 /** The key of the first or last row. */

@@ -100,7 +100,12 @@ export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
     };
     const target = (name?: string) => name ?? get().selected;
     /** Runs one task at a time with its progress shown; a failure is said in the status bar as "KIND NAME: why". */
-    const runTask = async (kind: Task['kind'], name: string, starting: string, work: (progress: (text: string, fraction?: number) => void) => Promise<void>) => {
+    const runTask = async (
+      kind: Task['kind'],
+      name: string,
+      starting: string,
+      work: (progress: (text: string, fraction?: number) => void) => Promise<void>,
+    ) => {
       const progress = (text: string, fraction?: number) => set({ task: { kind, name, progress: text, ...(fraction !== undefined ? { fraction } : {}) } });
       progress(starting);
       try {
@@ -188,10 +193,12 @@ export function createRuntimesStore(deps: AppDeps, ui: UiStore) {
         const n = target(name);
         if (!n || busy()) return;
         await runTask('check', n, 'reading the tree…', async (progress) => {
-          const r = await deps.ops.checkRuntime(deps.root, n, (files) => progress(`${files} files read`)).catch((err: unknown) => {
-            set((s) => ({ checked: { ...s.checked, [n]: { ok: false, summary: describeError(err), details: [], at: Date.now() } } }));
-            throw err;
-          });
+          const r = await deps.ops
+            .checkRuntime(deps.root, n, (files) => progress(`${files} files read`))
+            .catch((err: unknown) => {
+              set((s) => ({ checked: { ...s.checked, [n]: { ok: false, summary: describeError(err), details: [], at: Date.now() } } }));
+              throw err;
+            });
           const { findings: details, summary } = describeCheck(r);
           set((s) => ({ checked: { ...s.checked, [n]: { ok: r.ok, summary, details, at: Date.now() } } }));
           ui.getState().say(`check ${n}: ${summary}`, r.ok ? 'ok' : 'error');

@@ -75,7 +75,7 @@ export function buildTree(entries: ManifestEntry[]): Tree {
       n.files = n.type === 'dir' ? 0 : 1;
       return;
     }
-    n.children.sort((a, b) => (a.type === 'dir') === (b.type === 'dir') ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1);
+    n.children.sort((a, b) => ((a.type === 'dir') === (b.type === 'dir') ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1));
     n.total = n.size;
     n.files = 0;
     for (const c of n.children) {

@@ -103,17 +103,32 @@ export function createFocus(state: AppState, opts: FocusOptions): Focus {
 
   // text fields
   const fields = {
-    runtimesFilter: queryField(() => rt.getState().filter, (v, editing) => rt.getState().setFilter(v, editing)),
+    runtimesFilter: queryField(
+      () => rt.getState().filter,
+      (v, editing) => rt.getState().setFilter(v, editing),
+    ),
     installSource: {
       value: () => rt.getState().installSource,
       change: (v) => rt.getState().setInstallSource(v),
       submit: () => void rt.getState().install(),
       cancel: () => rt.getState().cancelInstall(),
     } satisfies LineField,
-    inspectFind: queryField(() => ins.getState().query, (v, editing) => ins.getState().setQuery(v, editing)),
-    viewerSearch: queryField(() => ins.getState().viewer?.query ?? '', (v, editing) => ins.getState().viewerSetQuery(v, editing)),
-    jobsFilter: queryField(() => js.getState().filter, (v, editing) => js.getState().setFilter(v, editing)),
-    outputSearch: queryField(() => out.getState().query, (v, editing) => out.getState().setQuery(v, editing)),
+    inspectFind: queryField(
+      () => ins.getState().query,
+      (v, editing) => ins.getState().setQuery(v, editing),
+    ),
+    viewerSearch: queryField(
+      () => ins.getState().viewer?.query ?? '',
+      (v, editing) => ins.getState().viewerSetQuery(v, editing),
+    ),
+    jobsFilter: queryField(
+      () => js.getState().filter,
+      (v, editing) => js.getState().setFilter(v, editing),
+    ),
+    outputSearch: queryField(
+      () => out.getState().query,
+      (v, editing) => out.getState().setQuery(v, editing),
+    ),
   };
   /** The text field being edited in the current view, if any. */
   const editing = (): LineField | undefined => {

@@ -25,8 +25,12 @@ export interface HelpTopic {
 export function helpTopic(state: AppState): HelpTopic {
   const view = state.ui.getState().view;
   if (view === 'launch') return { title: 'Launch', scopes: ['launch'] };
-  if (view === 'inspect') return state.inspect.getState().viewer ? { title: 'File viewer', scopes: ['global', 'viewer'] } : { title: 'Inspect', scopes: ['global', 'inspect'] };
-  if (view === 'jobs') return state.jobs.getState().focus === 'output' ? { title: 'Jobs, output pane', scopes: ['global', 'output', 'jobs'] } : { title: 'Jobs', scopes: ['global', 'jobs', 'output'] };
+  if (view === 'inspect')
+    return state.inspect.getState().viewer ? { title: 'File viewer', scopes: ['global', 'viewer'] } : { title: 'Inspect', scopes: ['global', 'inspect'] };
+  if (view === 'jobs')
+    return state.jobs.getState().focus === 'output'
+      ? { title: 'Jobs, output pane', scopes: ['global', 'output', 'jobs'] }
+      : { title: 'Jobs', scopes: ['global', 'jobs', 'output'] };
   return { title: 'Runtimes', scopes: ['global', 'runtimes'] };
 }
 

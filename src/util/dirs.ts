@@ -20,7 +20,7 @@ export function makeDirs(path: string, mode: number, parentMode = 0o755): void {
     try {
       mkdirSync(p, { mode: m });
     } catch (err) {
-      if (isErrno(err, 'EEXIST')) continue;   // made meanwhile by someone else: theirs to keep as it is
+      if (isErrno(err, 'EEXIST')) continue; // made meanwhile by someone else: theirs to keep as it is
       throw err;
     }
     chmodSync(p, m);

@@ -11,7 +11,10 @@ export function globToRegExp(component: string): RegExp {
       const close = component.indexOf(']', i + 2);
       if (close < 0) re += '\\[';
       else {
-        const body = component.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        const body = component
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
         re += `[${body}]`;
         i = close;
       }

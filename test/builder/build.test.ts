@@ -66,7 +66,9 @@ describe.skipIf(Boolean(problem))('rnx runtime build (real Debian packages, real
       expect(readFileSync(log!, 'utf8')).toContain('test ok: bash -c');
       expect(leftovers('rnx-test-base')).toEqual(['runtimes/rnx-test-base']);
 
-      const run = spawnSync(LAUNCHER, ['--runtime', 'rnx-test-base', '--', 'bash', '-c', 'echo "bash $BASH_VERSION"; cat /etc/debian_version; ls /'], { encoding: 'utf8' });
+      const run = spawnSync(LAUNCHER, ['--runtime', 'rnx-test-base', '--', 'bash', '-c', 'echo "bash $BASH_VERSION"; cat /etc/debian_version; ls /'], {
+        encoding: 'utf8',
+      });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/^bash 5\./);
@@ -136,7 +138,10 @@ describe.skipIf(Boolean(problem))('rnx runtime build (real Debian packages, real
     'an interrupted build (SIGTERM) stops its commands and leaves nothing behind',
     async () => {
       const file = writeRecipe('rnx-test-interrupt', (t) => t.replace('tests:', 'steps:\n  - sleep 300\ntests:'));
-      const child = spawn(process.execPath, [RNX_BIN, 'runtime', 'build', file, '--install'], { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [RNX_BIN, 'runtime', 'build', file, '--install'], {
+        env: { ...process.env, ...env() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
       await new Promise<void>((res) => {

@@ -29,8 +29,27 @@ describe('ELF reader', () => {
   for (const bits of [64, 32] as const) {
     for (const littleEndian of [true, false]) {
       it(`reads PT_INTERP, DT_NEEDED, RPATH, RUNPATH and SONAME of ELF${bits} ${littleEndian ? 'little' : 'big'}-endian`, async () => {
-        const info = await parse({ bits, littleEndian, machine: 21, interp: '/lib/ld.so.1', needed: ['libc.so.6', 'libm.so.6'], rpath: '/opt/a:/opt/b', runpath: '$ORIGIN/../lib', soname: 'libx.so.1' });
-        expect(info).toMatchObject({ bits, littleEndian, machine: 21, type: 3, interp: '/lib/ld.so.1', needed: ['libc.so.6', 'libm.so.6'], rpath: ['/opt/a', '/opt/b'], runpath: ['$ORIGIN/../lib'], soname: 'libx.so.1' });
+        const info = await parse({
+          bits,
+          littleEndian,
+          machine: 21,
+          interp: '/lib/ld.so.1',
+          needed: ['libc.so.6', 'libm.so.6'],
+          rpath: '/opt/a:/opt/b',
+          runpath: '$ORIGIN/../lib',
+          soname: 'libx.so.1',
+        });
+        expect(info).toMatchObject({
+          bits,
+          littleEndian,
+          machine: 21,
+          type: 3,
+          interp: '/lib/ld.so.1',
+          needed: ['libc.so.6', 'libm.so.6'],
+          rpath: ['/opt/a', '/opt/b'],
+          runpath: ['$ORIGIN/../lib'],
+          soname: 'libx.so.1',
+        });
         expect(info!.problem).toBeUndefined();
       });
     }
@@ -85,7 +104,11 @@ describe('self-containment check', () => {
     put(tree, 'etc/ld.so.conf.d/ignored.txt', '/nowhere\n', 0o644);
     // a 32-bit library with the same name earlier on the path must be skipped
     put(tree, 'usr/local/lib/libbar.so.2', makeElf({ bits: 32, machine: 3 }), 0o644);
-    put(tree, 'usr/bin/app', makeElf({ type: 2, interp: '/lib64/ld-linux-x86-64.so.2', needed: ['libfoo.so.1', 'libbar.so.2', 'libc.so.6'], runpath: '$ORIGIN/../lib/app' }));
+    put(
+      tree,
+      'usr/bin/app',
+      makeElf({ type: 2, interp: '/lib64/ld-linux-x86-64.so.2', needed: ['libfoo.so.1', 'libbar.so.2', 'libc.so.6'], runpath: '$ORIGIN/../lib/app' }),
+    );
     put(tree, 'usr/bin/sh', makeElf({ interp: '/lib64/ld-linux-x86-64.so.2', needed: ['libc.so.6'] }));
     link(tree, 'usr/bin/env', 'sh');
     put(tree, 'usr/bin/ok-script', '#!/bin/sh\necho hi\n');
@@ -152,6 +175,11 @@ describe('self-containment check', () => {
     link(t, 'loop', 'loop');
     put(t, 'prog3', makeElf({ interp: '/loop/ld.so' }));
     const r = await checkTree(t);
-    expect(r.missing.map((m) => `${m.file} ${m.need}`).sort()).toEqual(['/prog libc.so.6', '/prog2 /lib64/ld-linux-x86-64.so.2', '/prog3 /loop/ld.so', '/script /bin/sh']);
+    expect(r.missing.map((m) => `${m.file} ${m.need}`).sort()).toEqual([
+      '/prog libc.so.6',
+      '/prog2 /lib64/ld-linux-x86-64.so.2',
+      '/prog3 /loop/ld.so',
+      '/script /bin/sh',
+    ]);
   });
 });

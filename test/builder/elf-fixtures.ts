@@ -89,9 +89,10 @@ export function makeElf(spec: ElfSpec = {}): Buffer {
   if (hasDyn) phdr(2, dynOff, dynSize);
   interpBuf.copy(b, interpOff);
   strBuf.copy(b, strOff);
-  if (hasDyn) dyn.forEach(([tag, val], i) => {
-    word(dynOff + i * dynEnt, tag);
-    word(dynOff + i * dynEnt + dynEnt / 2, val);
-  });
+  if (hasDyn)
+    dyn.forEach(([tag, val], i) => {
+      word(dynOff + i * dynEnt, tag);
+      word(dynOff + i * dynEnt + dynEnt / 2, val);
+    });
   return b;
 }

@@ -31,7 +31,8 @@ describe('mirror selection from the host apt configuration', () => {
 
   it('reads one-line sources.list and skips third-party repositories', () => {
     const d = etcApt({
-      'sources.list': '# comment\ndeb [arch=amd64] https://vendor.example/apt stable main\ndeb-src http://m.example/debian bullseye main\ndeb http://m.example/debian bullseye main contrib\n',
+      'sources.list':
+        '# comment\ndeb [arch=amd64] https://vendor.example/apt stable main\ndeb-src http://m.example/debian bullseye main\ndeb http://m.example/debian bullseye main contrib\n',
     });
     const m = chooseMirrors(undefined, d);
     expect(m.main).toBe('http://m.example/debian');

@@ -52,7 +52,9 @@ describe('recipes', () => {
 
   it('rejects unknown keys and bad values, naming the line', () => {
     expect(fails(GOOD + 'colour: blue\n')).toMatch(/^r\.yml:10: unknown key "colour"/);
-    expect(fails(GOOD.replace('suite: bookworm', 'suite: jessie'))).toMatch(/^r\.yml:5: base\.suite "jessie" is not supported \(supported: bookworm, bullseye, trixie\)/);
+    expect(fails(GOOD.replace('suite: bookworm', 'suite: jessie'))).toMatch(
+      /^r\.yml:5: base\.suite "jessie" is not supported \(supported: bookworm, bullseye, trixie\)/,
+    );
     expect(fails(GOOD.replace('variant: minbase', 'variant: buildd'))).toMatch(/^r\.yml:6: base\.variant/);
     expect(fails(GOOD.replace('distro: debian', 'distro: fedora'))).toMatch(/^r\.yml:4: base\.distro "fedora"/);
     expect(fails(GOOD.replace('version: "1.0"', 'version: 3.10'))).toMatch(/^r\.yml:2: version must be a string: quote it \("3\.10"\)/);
@@ -65,7 +67,9 @@ describe('recipes', () => {
     expect(fails(GOOD.replace('name: demo', 'name: Demo!'))).toMatch(/^r\.yml:1: invalid runtime name/);
     expect(fails(GOOD + 'steps: [""]\n')).toMatch(/^r\.yml:10: a step must not be empty/);
     expect(fails(GOOD.replace('  - bash -c true', '  - run: x\n    expect: "/(/"'))).toMatch(/^r\.yml:10: test expect is not a valid regular expression/);
-    expect(fails(GOOD.replace('  - bash -c true', '  - run: x\n    expect: /^1/m'))).toMatch(/^r\.yml:10: test expect: write a regular expression as \/like this\/ without flags/);
+    expect(fails(GOOD.replace('  - bash -c true', '  - run: x\n    expect: /^1/m'))).toMatch(
+      /^r\.yml:10: test expect: write a regular expression as \/like this\/ without flags/,
+    );
     expect(fails('name: [')).toMatch(/^r\.yml:1: invalid YAML/);
   });
 

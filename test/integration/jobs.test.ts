@@ -44,7 +44,7 @@ describe('rnx job run (foreground)', () => {
     expect(r.code).toBe(code);
   });
 
-  it('passes the command\'s own flags through and sees the runtime environment', () => {
+  it("passes the command's own flags through and sees the runtime environment", () => {
     const r = run(['job', 'run', `--runtime=${RT}`, 'sh', '-c', 'echo "$GREETING $1 $PATH"', 'x', '--memory']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^hello --memory \//);
@@ -87,7 +87,7 @@ describe('rnx job run (foreground)', () => {
       const size = statSync(join(dir, cache!)).size;
       expect(size).toBeGreaterThan(1000);
       writeFileSync(join(dir, cache!), 'not a code cache');
-      writeFileSync(join(dir, 'fast-path-v0.0.0-1-1.v8'), 'an earlier build\'s cache');
+      writeFileSync(join(dir, 'fast-path-v0.0.0-1-1.v8'), "an earlier build's cache");
       writeFileSync(join(dir, 'unrelated'), 'kept');
       const r = withCache();
       expect([r.code, r.stdout, r.stderr]).toEqual([0, 'cached\n', '']);
@@ -106,7 +106,10 @@ describe('rnx job run (foreground)', () => {
         preload,
         `process.on('exit', () => require('node:fs').writeSync(2, '\\nloaded:' + process.moduleLoadList.filter((m) => /^NativeModule (child_process|stream|net)$/.test(m)).join(',') + '\\n'));`,
       );
-      const r = spawnSync(process.execPath, ['-r', preload, RNX_BIN, 'job', 'run', `--runtime=${RT}`, 'echo', 'ok'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['-r', preload, RNX_BIN, 'job', 'run', `--runtime=${RT}`, 'echo', 'ok'], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
       expect([r.status, r.stdout]).toEqual([0, 'ok\n']);
       expect(r.stderr.trim().split('\n').at(-1)).toBe('loaded:');
     } finally {
@@ -130,7 +133,18 @@ describe('rnx job run (foreground)', () => {
   });
 
   it('a memory hog is OOM-killed and recorded as oom', async () => {
-    const r = run(['job', 'run', `--runtime=${RT}`, '--name', 'hog', '--memory', '32M', 'sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo survived']);
+    const r = run([
+      'job',
+      'run',
+      `--runtime=${RT}`,
+      '--name',
+      'hog',
+      '--memory',
+      '32M',
+      'sh',
+      '-c',
+      'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo survived',
+    ]);
     expect(r.code).toBe(137);
     expect(r.stdout).not.toContain('survived');
     expect(r.stderr).toMatch(/out of memory/);
@@ -174,7 +188,17 @@ describe('background jobs', () => {
 
   it('stats move when the job works: CPU for a busy loop, memory for an allocation', async () => {
     const cpuId = run(['job', 'run', `--runtime=${RT}`, '-d', '--timeout', '20s', 'sh', '-c', 'while :; do :; done']).stdout.trim();
-    const memId = run(['job', 'run', `--runtime=${RT}`, '-d', '--timeout', '20s', 'sh', '-c', 'dd if=/dev/zero bs=60M count=1 2>/dev/null | sleep 30']).stdout.trim();
+    const memId = run([
+      'job',
+      'run',
+      `--runtime=${RT}`,
+      '-d',
+      '--timeout',
+      '20s',
+      'sh',
+      '-c',
+      'dd if=/dev/zero bs=60M count=1 2>/dev/null | sleep 30',
+    ]).stdout.trim();
     await sleep(2500);
     const cpu = JSON.parse(run(['job', 'stats', cpuId, '--json']).stdout);
     expect(cpu.state).toBe('running');
@@ -190,8 +214,20 @@ describe('background jobs', () => {
     expect(fin.cpuUsec).toBeGreaterThan(1_000_000);
   });
 
-  it('memory shows the working set: the page cache of the job\'s own output is shown beside it, not in it', async () => {
-    const id = run(['job', 'run', `--runtime=${RT}`, '-d', '--memory', '256M', '--timeout', '30s', 'sh', '-c', 'dd if=/dev/zero bs=1M count=160 2>/dev/null; sleep 30']).stdout.trim();
+  it("memory shows the working set: the page cache of the job's own output is shown beside it, not in it", async () => {
+    const id = run([
+      'job',
+      'run',
+      `--runtime=${RT}`,
+      '-d',
+      '--memory',
+      '256M',
+      '--timeout',
+      '30s',
+      'sh',
+      '-c',
+      'dd if=/dev/zero bs=1M count=160 2>/dev/null; sleep 30',
+    ]).stdout.trim();
     let st: Record<string, number> = {};
     for (let i = 0; i < 100; i++) {
       st = JSON.parse(run(['job', 'stats', id, '--json']).stdout);
@@ -207,7 +243,16 @@ describe('background jobs', () => {
 
   it('a finished job records its peak working set beside the peak that includes the page cache', () => {
     // dd holds a 64 MiB buffer (blocked writing it to a pipe nobody reads) while 160 MiB of output go through the page cache
-    const r = run(['job', 'run', `--runtime=${RT}`, '--name', 'wsjob', 'sh', '-c', '(dd if=/dev/zero bs=64M count=1 2>/dev/null | sleep 2) & sleep 0.5; dd if=/dev/zero bs=1M count=160 2>/dev/null; wait']);
+    const r = run([
+      'job',
+      'run',
+      `--runtime=${RT}`,
+      '--name',
+      'wsjob',
+      'sh',
+      '-c',
+      '(dd if=/dev/zero bs=64M count=1 2>/dev/null | sleep 2) & sleep 0.5; dd if=/dev/zero bs=1M count=160 2>/dev/null; wait',
+    ]);
     expect(r.code).toBe(0);
     const rec = JSON.parse(run(['job', 'status', 'wsjob', '--json']).stdout);
     expect(rec.usage.peakWorkingSet).toBeGreaterThan(60 * 2 ** 20);
@@ -222,7 +267,12 @@ describe('background jobs', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let seen = '';
-    await new Promise<void>((resolve) => child.stdout.on('data', (c) => ((seen += c), seen.includes('before') && resolve())));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (c) => {
+        seen += c;
+        if (seen.includes('before')) resolve();
+      }),
+    );
     child.kill('SIGKILL');
     const rec = await waitState('victim', /^(?!running)/);
     expect(rec.state).not.toBe('running');
@@ -269,7 +319,21 @@ describe('bad input gets a one-line error', () => {
   it('unknown and ambiguous job ids', () => {
     for (const id of ['feed00000001', 'feed00000002']) {
       mkdirSync(join(state, 'jobs', id), { recursive: true });
-      const rec = { id, runtime: RT, command: ['true'], limits: { network: 'none' }, env: {}, user: 'root', uid: 0, detached: false, createdAt: new Date().toISOString(), state: 'exited', exitCode: 0, oom: false, timedOut: false };
+      const rec = {
+        id,
+        runtime: RT,
+        command: ['true'],
+        limits: { network: 'none' },
+        env: {},
+        user: 'root',
+        uid: 0,
+        detached: false,
+        createdAt: new Date().toISOString(),
+        state: 'exited',
+        exitCode: 0,
+        oom: false,
+        timedOut: false,
+      };
       writeFileSync(join(state, 'jobs', id, 'record.json'), JSON.stringify(rec));
     }
     const unknown = run(['job', 'status', 'zzzz']);
@@ -324,13 +388,14 @@ describe('rnx runtime shell', () => {
   });
 });
 
-
 describe('a full disk', () => {
-  it('says so when the job\'s output could not all be recorded', () => {
+  it("says so when the job's output could not all be recorded", () => {
     const small = mkdtempSync(join(tmpdir(), 'rnx-full-'));
     spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', small]);
     try {
-      const r = rnx(['job', 'run', `--runtime=${RT}`, 'sh', '-c', 'dd if=/dev/zero bs=1M count=8 2>/dev/null; echo done'], { env: { ...env, RNX_STATE_DIR: small } });
+      const r = rnx(['job', 'run', `--runtime=${RT}`, 'sh', '-c', 'dd if=/dev/zero bs=1M count=8 2>/dev/null; echo done'], {
+        env: { ...env, RNX_STATE_DIR: small },
+      });
       expect(r.stderr).toMatch(/output may be incomplete: no space left on device/);
       const noRoom = rnx(['job', 'run', `--runtime=${RT}`, 'true'], { env: { ...env, RNX_STATE_DIR: small } });
       expect(noRoom.stderr).toMatch(/^rnx: no space left on device/);
@@ -342,13 +407,16 @@ describe('a full disk', () => {
 });
 
 describe('secrets given with -e', () => {
-  it('are in no process\'s argv (where every local user can read them) while the job runs; the job sees them', async () => {
+  it("are in no process's argv (where every local user can read them) while the job runs; the job sees them", async () => {
     const { uid } = userIds(TEST_USER);
     const own = tempStateDir();
     const token = `tok-${process.pid}-s3cr3t`;
     try {
       const userEnv = { RNX_STATE_DIR: own, RNX_ROOT: '/opt/rnx' };
-      const r = rnx(['job', 'run', `--runtime=${RT}`, '-d', '-e', `API_TOKEN=${token}`, 'sh', '-c', 'echo "got=$API_TOKEN"; sleep 3'], { env: userEnv, asUid: uid });
+      const r = rnx(['job', 'run', `--runtime=${RT}`, '-d', '-e', `API_TOKEN=${token}`, 'sh', '-c', 'echo "got=$API_TOKEN"; sleep 3'], {
+        env: userEnv,
+        asUid: uid,
+      });
       expect(r.code, r.stderr).toBe(0);
       const id = r.stdout.trim();
       const dir = join(own, 'jobs', id);
@@ -374,24 +442,49 @@ describe('secrets given with -e', () => {
     }
   });
 
-  it('-e KEY takes the value from rnx\'s environment, so it is not even in rnx\'s own command line', async () => {
+  it("-e KEY takes the value from rnx's environment, so it is not even in rnx's own command line", async () => {
     const { uid } = userIds(TEST_USER);
     const own = tempStateDir();
     const token = `tok-${process.pid}-env-only`;
     try {
-      const child = spawn('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, RNX_BIN, 'job', 'run', `--runtime=${RT}`, '-e', 'API_TOKEN', 'sh', '-c', 'echo "got=$API_TOKEN"; sleep 2'], {
-        env: { ...process.env, RNX_STATE_DIR: own, RNX_ROOT: '/opt/rnx', API_TOKEN: token },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        'setpriv',
+        [
+          `--reuid=${uid}`,
+          `--regid=${uid}`,
+          '--clear-groups',
+          process.execPath,
+          RNX_BIN,
+          'job',
+          'run',
+          `--runtime=${RT}`,
+          '-e',
+          'API_TOKEN',
+          'sh',
+          '-c',
+          'echo "got=$API_TOKEN"; sleep 2',
+        ],
+        {
+          env: { ...process.env, RNX_STATE_DIR: own, RNX_ROOT: '/opt/rnx', API_TOKEN: token },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
-      await new Promise<void>((resolve) => child.stdout.on('data', (c) => ((out += c), out.includes('got=') && resolve())));
+      await new Promise<void>((resolve) =>
+        child.stdout.on('data', (c) => {
+          out += c;
+          if (out.includes('got=')) resolve();
+        }),
+      );
       const seen = runAsSync(OTHER_USER, 'cat', [`/proc/${child.pid}/cmdline`]);
       expect(seen.stdout).toContain('API_TOKEN');
       expect(seen.stdout).not.toContain(token);
       await new Promise((resolve) => child.on('close', resolve));
       expect(out).toBe(`got=${token}\n`);
       const missing = rnx(['job', 'run', `--runtime=${RT}`, '-e', 'RNX_NOT_SET_ANYWHERE', 'true'], { env: { RNX_STATE_DIR: own } });
-      expect(missing.stderr.trim()).toBe('rnx: -e RNX_NOT_SET_ANYWHERE: RNX_NOT_SET_ANYWHERE is not set in your environment (use RNX_NOT_SET_ANYWHERE=VALUE, or export it first)');
+      expect(missing.stderr.trim()).toBe(
+        'rnx: -e RNX_NOT_SET_ANYWHERE: RNX_NOT_SET_ANYWHERE is not set in your environment (use RNX_NOT_SET_ANYWHERE=VALUE, or export it first)',
+      );
       expect(missing.code).toBe(2);
     } finally {
       rmSync(own, { recursive: true, force: true });

@@ -73,8 +73,9 @@ describe('rnx job run --log-max', () => {
       const out = join(own, 'stdout');
       const err = join(own, 'stderr');
       const script =
-        `"${process.execPath}" "${RNX_BIN}" job run --runtime=${RT} --log-max 8M ${numberedCommand(n).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')} 2>"${err}"` +
-        ` | { until grep -qs '"event":"exited"' "${own}"/jobs/*/events.jsonl; do sleep 0.05; done; cat > "${out}"; }`;
+        `"${process.execPath}" "${RNX_BIN}" job run --runtime=${RT} --log-max 8M ${numberedCommand(n)
+          .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+          .join(' ')} 2>"${err}"` + ` | { until grep -qs '"event":"exited"' "${own}"/jobs/*/events.jsonl; do sleep 0.05; done; cat > "${out}"; }`;
       const r = spawnSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'sh', '-c', script], {
         env: { ...process.env, RNX_STATE_DIR: own },
         encoding: 'utf8',
@@ -116,7 +117,10 @@ describe('rnx-follow over dropped output', () => {
   const FOLLOWER = followerBuildPath();
 
   // a real hole, punched as the launcher does; the copier is given the cap (which picks sendfile or a checked read)
-  it.each([['1T', 'sendfile'], ['1M', 'checked reads']])('with LOG_MAX %s (%s): the data past the hole, and one line on stderr', (cap) => {
+  it.each([
+    ['1T', 'sendfile'],
+    ['1M', 'checked reads'],
+  ])('with LOG_MAX %s (%s): the data past the hole, and one line on stderr', (cap) => {
     const kept = Buffer.from('after the hole\n'.repeat(100_000));
     writeFileSync(tmp.file, Buffer.concat([Buffer.alloc(5 * MiB, 'a'), kept]));
     expect(spawnSync('fallocate', ['-p', '-o', '0', '-l', String(5 * MiB), tmp.file]).status).toBe(0);

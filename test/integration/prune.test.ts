@@ -22,7 +22,15 @@ function finishedJob(name: string, days: number): string {
   const file = join(state, 'jobs', id, 'record.json');
   const rec = JSON.parse(readFileSync(file, 'utf8'));
   const ended = Date.now() - days * day;
-  writeFileSync(file, JSON.stringify({ ...rec, createdAt: new Date(ended - 1000).toISOString(), startedAt: new Date(ended - 1000).toISOString(), endedAt: new Date(ended).toISOString() }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...rec,
+      createdAt: new Date(ended - 1000).toISOString(),
+      startedAt: new Date(ended - 1000).toISOString(),
+      endedAt: new Date(ended).toISOString(),
+    }),
+  );
   return id;
 }
 
@@ -41,7 +49,10 @@ beforeAll(() => {
   runningOld = run(['job', 'run', `--runtime=${RT}`, '-d', 'sleep', '300']).stdout.trim();
   const file = join(state, 'jobs', runningOld, 'record.json');
   const rec = JSON.parse(readFileSync(file, 'utf8'));
-  writeFileSync(file, JSON.stringify({ ...rec, createdAt: new Date(Date.now() - 40 * day).toISOString(), startedAt: new Date(Date.now() - 40 * day).toISOString() }));
+  writeFileSync(
+    file,
+    JSON.stringify({ ...rec, createdAt: new Date(Date.now() - 40 * day).toISOString(), startedAt: new Date(Date.now() - 40 * day).toISOString() }),
+  );
 });
 afterAll(() => {
   for (const id of [running, runningOld]) if (id) run(['job', 'stop', id, '--grace', '1s']);
@@ -60,7 +71,9 @@ describe('rnx job prune', () => {
     expect(out.removed.every((j: { bytes: number }) => j.bytes > 0)).toBe(true);
     expect([out.kept, out.running]).toEqual([2, 2]);
     expect(ids()).toEqual(before);
-    expect(run(['job', 'prune', '--keep', '0', '--dry-run']).stdout).toMatch(/^would remove 4 finished jobs \(.*\); kept 0 finished, and 2 running or starting$/m);
+    expect(run(['job', 'prune', '--keep', '0', '--dry-run']).stdout).toMatch(
+      /^would remove 4 finished jobs \(.*\); kept 0 finished, and 2 running or starting$/m,
+    );
     expect(ids()).toEqual(before);
   });
 

@@ -1,6 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rnx, RNX_BIN } from '../support/cli.js';
@@ -43,7 +57,10 @@ describe('install from a directory, list, info, verify', () => {
     expect(bin.mode & 0o022).toBe(0);
     expect(lstatSync(join(dir, 'isolated', 'bin', 'sh')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'launch.spec'), 'utf8')).toContain('env GREETING=hello');
-    const lines = readFileSync(join(dir, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'manifest.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const sh = lines.find((e) => e.path === 'bin/sh');
     expect(sh).toMatchObject({ type: 'symlink', target: '/bin/busybox' });
     const bb = lines.find((e) => e.path === 'bin/busybox');
@@ -125,8 +142,12 @@ describe('pack and reinstall', () => {
     const env2 = { RNX_ROOT: join(work, 'store2') };
     expect(rnx(['runtime', 'install', a], { env: env2 }).code).toBe(0);
     expect(rnx(['runtime', 'verify', 'bb'], { env: env2 }).code).toBe(0);
-    const m1 = readFileSync(join(root, 'runtimes', 'bb', 'manifest.jsonl'), 'utf8').split('\n').slice(1);
-    const m2 = readFileSync(join(work, 'store2', 'runtimes', 'bb', 'manifest.jsonl'), 'utf8').split('\n').slice(1);
+    const m1 = readFileSync(join(root, 'runtimes', 'bb', 'manifest.jsonl'), 'utf8')
+      .split('\n')
+      .slice(1);
+    const m2 = readFileSync(join(work, 'store2', 'runtimes', 'bb', 'manifest.jsonl'), 'utf8')
+      .split('\n')
+      .slice(1);
     expect(m2).toEqual(m1);
   });
 
@@ -148,8 +169,22 @@ describe('bad input gets a one-line error and changes nothing', () => {
     ['hardlink-dotdot', [{ name: 'isolated/bin/pw', type: 'hardlink', target: '../etc/passwd' }], /hard link|contains/],
     ['device', [{ name: 'isolated/dev/null', type: 'chardev' }], /device node/],
     ['fifo', [{ name: 'isolated/tmp/fifo', type: 'fifo' }], /FIFO/],
-    ['through-symlink', [{ name: 'isolated/etc', type: 'symlink', target: '/etc' }, { name: 'isolated/etc/passwd', type: 'file', data: 'x' }], /through the symlink/],
-    ['dangling-symlink-write', [{ name: 'isolated/x', type: 'symlink', target: '/tmp/rnx-pwned' }, { name: 'isolated/x', type: 'file', data: 'x' }], /twice/],
+    [
+      'through-symlink',
+      [
+        { name: 'isolated/etc', type: 'symlink', target: '/etc' },
+        { name: 'isolated/etc/passwd', type: 'file', data: 'x' },
+      ],
+      /through the symlink/,
+    ],
+    [
+      'dangling-symlink-write',
+      [
+        { name: 'isolated/x', type: 'symlink', target: '/tmp/rnx-pwned' },
+        { name: 'isolated/x', type: 'file', data: 'x' },
+      ],
+      /twice/,
+    ],
     ['outside', [{ name: 'other.txt', type: 'file', data: 'x' }], /outside runtime\.yml and isolated/],
   ];
   it.each(cases)('%s', (label, extra, message) => {
@@ -207,7 +242,14 @@ describe('bad input gets a one-line error and changes nothing', () => {
 
   it('bad runtime.yml is reported with its line', () => {
     const f = join(work, 'badyml.tar');
-    writeTar(f, [{ name: 'runtime.yml', type: 'file', data: 'name: ok\nversion: "1"\nworkdir: nope\n' }, { name: 'isolated', type: 'dir' }], false);
+    writeTar(
+      f,
+      [
+        { name: 'runtime.yml', type: 'file', data: 'name: ok\nversion: "1"\nworkdir: nope\n' },
+        { name: 'isolated', type: 'dir' },
+      ],
+      false,
+    );
     expect(rnx(['runtime', 'install', f], { env }).stderr).toMatch(/runtime\.yml:3: workdir must be an absolute path/);
   });
 
@@ -297,7 +339,11 @@ describe('a store path that does not exist yet', () => {
     const priv = join(work, 'private-store');
     expect(rnx(['runtime', 'install', bbDir], { env: { RNX_ROOT: priv } }).code).toBe(0);
     chmodSync(priv, 0o700);
-    for (const args of [['runtime', 'list'], ['runtime', 'info', 'bb'], ['job', 'run', '--runtime=bb', 'true']]) {
+    for (const args of [
+      ['runtime', 'list'],
+      ['runtime', 'info', 'bb'],
+      ['job', 'run', '--runtime=bb', 'true'],
+    ]) {
       const r = rnx(args, { env: { RNX_ROOT: priv }, asUid: 65534 });
       expect(r.stderr.trim(), args.join(' ')).toBe(`rnx: cannot read ${priv}: permission denied`);
       expect(r.code).toBe(4);
@@ -325,7 +371,15 @@ describe('interrupted installs', () => {
 
   it('--force replaces only once the new runtime is ready', () => {
     const f = join(work, 'bad-force.tar');
-    writeTar(f, [{ name: 'runtime.yml', type: 'file', data: 'name: bb\nversion: "2"\n' }, { name: 'isolated', type: 'dir' }, { name: 'isolated/dev/null', type: 'chardev' }], false);
+    writeTar(
+      f,
+      [
+        { name: 'runtime.yml', type: 'file', data: 'name: bb\nversion: "2"\n' },
+        { name: 'isolated', type: 'dir' },
+        { name: 'isolated/dev/null', type: 'chardev' },
+      ],
+      false,
+    );
     expect(rnx(['runtime', 'install', f, '--force'], { env }).code).toBe(1);
     expect(JSON.parse(rnx(['runtime', 'info', 'bb', '--json'], { env }).stdout).version).toBe('1.36');
   });

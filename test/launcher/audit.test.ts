@@ -61,7 +61,26 @@ function underGdb(breakAt: string, hook: string, args: string[], asUser: string)
   const wrapper = ['-ex', `set exec-wrapper setpriv --reuid=${asUser} --regid=${userIds(asUser).gid} --init-groups`];
   const r = spawnSync(
     'gdb',
-    ['-q', '-batch', ...wrapper, '-ex', 'set breakpoint pending on', '-ex', `break ${breakAt}`, '-ex', 'run', '-ex', `shell ${hook}`, '-ex', 'delete', '-ex', 'continue', '--args', LAUNCHER_PATH, ...args],
+    [
+      '-q',
+      '-batch',
+      ...wrapper,
+      '-ex',
+      'set breakpoint pending on',
+      '-ex',
+      `break ${breakAt}`,
+      '-ex',
+      'run',
+      '-ex',
+      `shell ${hook}`,
+      '-ex',
+      'delete',
+      '-ex',
+      'continue',
+      '--args',
+      LAUNCHER_PATH,
+      ...args,
+    ],
     { encoding: 'utf8', timeout: 30_000 },
   );
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
@@ -211,21 +230,32 @@ describe.skipIf(!canRun)('rnx-launch: audit findings', () => {
     try {
       const r = await launch(['--runtime', TEST_RUNTIME, '--workdir', wd, '--', './argrules']);
       expect(r.code, r.stderr).toBe(0);
-      const want = (hi: string) =>
-        [`socket${hi} 97`, `socket-badtype${hi} 97`, `socketpair${hi} 97`, `unshare${hi} 1`, `clone${hi} 1`, `tiocsti${hi} 1`, `tioclinux${hi} 1`, `tiocsetd${hi} 1`];
+      const want = (hi: string) => [
+        `socket${hi} 97`,
+        `socket-badtype${hi} 97`,
+        `socketpair${hi} 97`,
+        `unshare${hi} 1`,
+        `clone${hi} 1`,
+        `tiocsti${hi} 1`,
+        `tioclinux${hi} 1`,
+        `tiocsetd${hi} 1`,
+      ];
       expect(r.stdout.trim().split('\n')).toEqual([...want(''), ...want('+hi')]);
     } finally {
       rmSync(wd, { recursive: true, force: true });
     }
   });
 
-  it.skipIf(!haveScript)('a non-interactive job leaves the caller\'s terminal as it was: modes, line discipline, exclusive mode, output flow', async () => {
+  it.skipIf(!haveScript)("a non-interactive job leaves the caller's terminal as it was: modes, line discipline, exclusive mode, output flow", async () => {
     const wd = programs({ ttystate: TTYSTATE_C, ttymess: TTYMESS_C, setldisc: SETLDISC_C });
     chmodSync(wd, 0o777); // root's "go" below
     try {
       const job = `stty raw -echo && ./ttymess && touch ready && while [ ! -e go ]; do sleep 0.05; done`;
       const inner = `cd ${wd}; tty > ttyname; ./ttystate; ${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --workdir ${wd} -- sh -c '${job}'; echo rc=$?; ./ttystate`;
-      const session = run(TEST_USER, 'script', ['-qec', inner, '/dev/null'], { env: { PATH: '/usr/bin:/bin', SHELL: '/bin/sh', TERM: 'xterm' }, timeoutMs: 15_000 });
+      const session = run(TEST_USER, 'script', ['-qec', inner, '/dev/null'], {
+        env: { PATH: '/usr/bin:/bin', SHELL: '/bin/sh', TERM: 'xterm' },
+        timeoutMs: 15_000,
+      });
       // while the job waits, root changes the terminal's line discipline (the job itself cannot: EPERM)
       expect(await waitFor(() => existsSync(join(wd, 'ready')), 8000)).toBe(true);
       const tty = readFileSync(join(wd, 'ttyname'), 'utf8').trim();
@@ -233,7 +263,11 @@ describe.skipIf(!canRun)('rnx-launch: audit findings', () => {
       execFileSync(join(wd, 'setldisc'), [tty, '27']);
       writeFileSync(join(wd, 'go'), '');
       const r = await session;
-      const lines = r.stdout.replace(/\r/g, '').trim().split('\n').map((l) => l.trim());
+      const lines = r.stdout
+        .replace(/\r/g, '')
+        .trim()
+        .split('\n')
+        .map((l) => l.trim());
       expect(lines[1]).toBe('setd -1 1 -1 1');
       expect(lines[2]).toBe('rc=0');
       expect(lines[0]).toMatch(/^state [0-9a-f:]+ ldisc=0 excl=0$/);
@@ -320,8 +354,18 @@ describe.skipIf(!canRun)('rnx-launch: audit findings', () => {
     expect(r.code, r.stderr).toBe(0);
   });
 
-  it('the job gets the caller\'s RLIMIT_CORE (the launcher itself dumps no core)', async () => {
-    const r = await run(TEST_USER, 'prlimit', ['--core=1048576:4194304', '--', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--', 'sh', '-c', 'grep "core file" /proc/self/limits']);
+  it("the job gets the caller's RLIMIT_CORE (the launcher itself dumps no core)", async () => {
+    const r = await run(TEST_USER, 'prlimit', [
+      '--core=1048576:4194304',
+      '--',
+      LAUNCHER_PATH,
+      '--runtime',
+      TEST_RUNTIME,
+      '--',
+      'sh',
+      '-c',
+      'grep "core file" /proc/self/limits',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Max core file size\s+1048576\s+4194304\s+bytes\s*$/);
   });

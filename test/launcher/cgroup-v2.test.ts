@@ -85,7 +85,6 @@ function gone(id: string): boolean {
   return !existsSync(`${V2_ROOT}/rnx/${id}`) && !existsSync(`/run/rnx/jobs/${id}`);
 }
 
-
 const ids: string[] = [];
 const id = (n: string) => {
   const s = `v2-${n}-${process.pid}`;

@@ -49,7 +49,9 @@ describe.skipIf(!canRun)('rnx-launch --env-fd', () => {
 
   it('gives the job the variables of a file (later than --env, so they win) and does not leave the descriptor open', () => {
     const f = userFile('TOKEN=s3cr3t with spaces=and more\0B=from-fd\0EMPTY=\0');
-    const r = shAs(`exec $L --runtime $R --env B=from-argv --env C=argv --env-fd 4 -- sh -c 'echo "$TOKEN|$B|$C|$EMPTY|\${EMPTY+set}"; for n in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$n ] && echo open-$n; done; true' 4<${f}`);
+    const r = shAs(
+      `exec $L --runtime $R --env B=from-argv --env C=argv --env-fd 4 -- sh -c 'echo "$TOKEN|$B|$C|$EMPTY|\${EMPTY+set}"; for n in 3 4 5 6 7 8 9; do [ -e /proc/$$/fd/$n ] && echo open-$n; done; true' 4<${f}`,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('s3cr3t with spaces=and more|from-fd|argv||set\n');
   });

@@ -49,7 +49,6 @@ function traces(jobId: string): string[] {
   return out;
 }
 
-
 // Races are won by a caller who stops a launcher (SIGSTOP) at the right moment; the tests stop it at that
 // moment with gdb (as root) instead, run `hook` there, then let it go on.
 const haveGdb = arch() === 'x64' && spawnSync('gdb', ['--version']).status === 0;
@@ -58,7 +57,25 @@ function underGdb(breakAt: string | string[], hook: string, args: string[], asUs
   const wrapper = asUser ? ['-ex', `set exec-wrapper setpriv --reuid=${asUser} --regid=${userIds(asUser).gid} --init-groups`] : [];
   const r = spawnSync(
     'gdb',
-    ['-q', '-batch', ...wrapper, '-ex', 'set breakpoint pending on', ...[breakAt].flat().flatMap((b) => ['-ex', `break ${b}`]), '-ex', 'run', '-ex', `shell ${hook}`, '-ex', 'delete', '-ex', 'continue', '--args', LAUNCHER_PATH, ...args],
+    [
+      '-q',
+      '-batch',
+      ...wrapper,
+      '-ex',
+      'set breakpoint pending on',
+      ...[breakAt].flat().flatMap((b) => ['-ex', `break ${b}`]),
+      '-ex',
+      'run',
+      '-ex',
+      `shell ${hook}`,
+      '-ex',
+      'delete',
+      '-ex',
+      'continue',
+      '--args',
+      LAUNCHER_PATH,
+      ...args,
+    ],
     { encoding: 'utf8', timeout: 30_000 },
   );
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
@@ -218,7 +235,7 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(traces(id)).toEqual([]);
   });
 
-  it('a caller that ignores SIGCHLD gets the command\'s exit status, not a hang or a made-up 0', async () => {
+  it("a caller that ignores SIGCHLD gets the command's exit status, not a hang or a made-up 0", async () => {
     const r = await run(TEST_USER, 'perl', ['-e', '$SIG{CHLD} = "IGNORE"; exec @ARGV', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--', 'sh', '-c', 'exit 3'], {
       timeoutMs: 8000,
     });
@@ -234,14 +251,24 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(traces(id)).toEqual([]);
   });
 
-  it('the caller\'s resource limits do not constrain the launcher, and the job gets exactly them back', async () => {
+  it("the caller's resource limits do not constrain the launcher, and the job gets exactly them back", async () => {
     const limits = ['--fsize=0:unlimited', '--nofile=12:4096', '--cpu=50:unlimited', '--as=400000000:unlimited', '--stack=16384:unlimited'];
-    const r = await run(TEST_USER, 'prlimit', [...limits, '--', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--', 'sh', '-c', 'ulimit -f; ulimit -n; ulimit -t; ulimit -v; ulimit -s; ulimit -c']);
+    const r = await run(TEST_USER, 'prlimit', [
+      ...limits,
+      '--',
+      LAUNCHER_PATH,
+      '--runtime',
+      TEST_RUNTIME,
+      '--',
+      'sh',
+      '-c',
+      'ulimit -f; ulimit -n; ulimit -t; ulimit -v; ulimit -s; ulimit -c',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('0\n12\n50\n390625\n16\n0\n');
   });
 
-  it('a 16 KiB stack limit does not crash the launcher before it raises its limits (main\'s frame is small)', async () => {
+  it("a 16 KiB stack limit does not crash the launcher before it raises its limits (main's frame is small)", async () => {
     // The kernel randomizes how much of the initial stack is used; many runs make a crash near the limit show.
     for (let i = 0; i < 25; i++) {
       const r = await run(TEST_USER, 'prlimit', ['--stack=16384:unlimited', '--', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--', 'true']);
@@ -283,9 +310,13 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     // the wait for the deadline is a poll(2) in milliseconds (an int): 30 days used to wrap negative (= forever)
     const out = join(mkdtempSync(join(tmpdir(), 'rnx-strace-')), 'trace');
     try {
-      const r = spawnSync('strace', ['-f', '-e', 'trace=poll', '-o', out, LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--timeout', '2592000', '--', 'sleep', '0.2'], {
-        encoding: 'utf8',
-      });
+      const r = spawnSync(
+        'strace',
+        ['-f', '-e', 'trace=poll', '-o', out, LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--timeout', '2592000', '--', 'sleep', '0.2'],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(r.status, r.stderr).toBe(0);
       const timeouts = [...readFileSync(out, 'utf8').matchAll(/poll\(\[.*?\], \d+, (-?\d+)/g)].map((m) => Number(m[1]));
       expect(timeouts.length).toBeGreaterThan(0);
@@ -296,7 +327,7 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     }
   });
 
-  it('the command gets the caller\'s umask (files it writes are not more open than the caller asked)', async () => {
+  it("the command gets the caller's umask (files it writes are not more open than the caller asked)", async () => {
     const r = await run(TEST_USER, 'sh', ['-c', `umask 077; exec ${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} -- sh -c umask`]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('0077\n');
@@ -342,7 +373,7 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     }
   });
 
-  it('an OOM kill of a child the command survives is reported (oom) without replacing the command\'s status', async () => {
+  it("an OOM kill of a child the command survives is reported (oom) without replacing the command's status", async () => {
     const r = await launch(
       ['--runtime', TEST_RUNTIME, '--memory', '64M', '--', 'sh', '-c', 'dd if=/dev/zero of=/dev/null bs=256M count=1 2>/dev/null; echo dd=$?; exit 0'],
       { status: true },
@@ -391,7 +422,7 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     expect(Date.now() - t0).toBeLessThan(6000);
   });
 
-  it('the supervisor leaves the caller\'s cwd, and what it creates belongs to root, not the caller\'s group', async () => {
+  it("the supervisor leaves the caller's cwd, and what it creates belongs to root, not the caller's group", async () => {
     const id = jobId('owner');
     const wd = userDir();
     let cwd = '';
@@ -439,7 +470,10 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
       expect(pids.length).toBe(3);
       const seize = await run(TEST_USER, join(wd, 'seize'), pids.map(String));
       expect(seize.stdout).toBe('1 1 1\n'); // EPERM each
-      const peek = await run(TEST_USER, 'sh', ['-c', pids.map((p) => `cat /proc/${p}/environ /proc/${p}/mem 2>/dev/null && echo read-${p}`).join('; ') + '; true']);
+      const peek = await run(TEST_USER, 'sh', [
+        '-c',
+        pids.map((p) => `cat /proc/${p}/environ /proc/${p}/mem 2>/dev/null && echo read-${p}`).join('; ') + '; true',
+      ]);
       expect(peek.stdout).toBe('');
       expect((await job).code).toBe(0);
     } finally {
@@ -474,7 +508,7 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     }
   });
 
-  it.skipIf(!haveGdb)('--kill stopped after checking the owner cannot signal another user\'s job that took the id meanwhile', async () => {
+  it.skipIf(!haveGdb)("--kill stopped after checking the owner cannot signal another user's job that took the id meanwhile", async () => {
     const id = jobId('killrace');
     const mine = spawnAs(TEST_USER, LAUNCHER_PATH, ['--runtime', TEST_RUNTIME, '--job-id', id, '--', 'sleep', '30'], { stdio: 'ignore' });
     const mineDone = new Promise((r) => mine.on('close', r));
@@ -504,7 +538,7 @@ describe.skipIf(!canRun)('rnx-launch against a hostile caller', () => {
     }
   });
 
-  it.skipIf(!haveGdb)('--kill held between reading the job\'s pids and signalling them does not hit whoever reuses a pid', async () => {
+  it.skipIf(!haveGdb)("--kill held between reading the job's pids and signalling them does not hit whoever reuses a pid", async () => {
     const id = jobId('pidreuse');
     const dir = mkdtempSync(join(tmpdir(), 'rnx-pidreuse-'));
     writeFileSync(join(dir, 'mkpid.c'), MKPID_C);

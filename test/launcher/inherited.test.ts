@@ -119,7 +119,7 @@ describe.skipIf(!canRun || spawnSync('gcc', ['--version']).status !== 0)('rnx-la
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('the supervisor and the guard reset timer slack, nice, policy, affinity, I/O class, oom_score_adj and memory policy; the job gets the caller\'s', async () => {
+  it("the supervisor and the guard reset timer slack, nice, policy, affinity, I/O class, oom_score_adj and memory policy; the job gets the caller's", async () => {
     const hostile = build('hostile', HOSTILE_C, false);
     const wd = join(hostile, '..');
     build('probe', PROBE_C, true, wd);
@@ -157,28 +157,65 @@ describe.skipIf(!canRun || spawnSync('gcc', ['--version']).status !== 0)('rnx-la
     }
   });
 
-  it('a caller\'s 10 s timer slack does not stretch --timeout 1 (the job ends well before the slack could pass)', async () => {
+  it("a caller's 10 s timer slack does not stretch --timeout 1 (the job ends well before the slack could pass)", async () => {
     const hostile = build('hostile', HOSTILE_C, false);
     const t0 = Date.now();
-    const r = spawnSync('setpriv', [`--reuid=${TEST_USER}`, `--regid=${userIds(TEST_USER).gid}`, '--init-groups', '--', hostile, LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--timeout', '1', '--', 'sleep', '30'], {
-      env: { PATH: '/usr/bin:/bin', PIN_CPU: pinCpu },
-      encoding: 'utf8',
-      timeout: 40_000,
-    });
+    const r = spawnSync(
+      'setpriv',
+      [
+        `--reuid=${TEST_USER}`,
+        `--regid=${userIds(TEST_USER).gid}`,
+        '--init-groups',
+        '--',
+        hostile,
+        LAUNCHER_PATH,
+        '--runtime',
+        TEST_RUNTIME,
+        '--timeout',
+        '1',
+        '--',
+        'sleep',
+        '30',
+      ],
+      {
+        env: { PATH: '/usr/bin:/bin', PIN_CPU: pinCpu },
+        encoding: 'utf8',
+        timeout: 40_000,
+      },
+    );
     const ms = Date.now() - t0;
     expect(r.status, r.stderr).toBe(137);
     // with the slack inherited, the deadline's wake-up comes 1 to 11 s late; without it, at once
     expect(ms).toBeLessThan(8000);
   });
 
-  it.skipIf(!multiCpu)('the caller\'s CPU affinity is narrowed to the job\'s cpuset with --cores, or left to it when they share no CPU', async () => {
+  it.skipIf(!multiCpu)("the caller's CPU affinity is narrowed to the job's cpuset with --cores, or left to it when they share no CPU", async () => {
     const hostile = build('hostile', HOSTILE_C, false);
     const run = (cores: string) =>
-      spawnSync('setpriv', [`--reuid=${TEST_USER}`, `--regid=${userIds(TEST_USER).gid}`, '--init-groups', '--', hostile, LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--cores', cores, '--', 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status'], {
-        env: { PATH: '/usr/bin:/bin', PIN_CPU: pinCpu },
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
+      spawnSync(
+        'setpriv',
+        [
+          `--reuid=${TEST_USER}`,
+          `--regid=${userIds(TEST_USER).gid}`,
+          '--init-groups',
+          '--',
+          hostile,
+          LAUNCHER_PATH,
+          '--runtime',
+          TEST_RUNTIME,
+          '--cores',
+          cores,
+          '--',
+          'sh',
+          '-c',
+          'grep Cpus_allowed_list /proc/self/status',
+        ],
+        {
+          env: { PATH: '/usr/bin:/bin', PIN_CPU: pinCpu },
+          encoding: 'utf8',
+          timeout: 20_000,
+        },
+      );
     const same = run(pinCpu);
     expect(same.status, same.stderr).toBe(0);
     expect(same.stdout).toMatch(new RegExp(`:\\s*${pinCpu}\\n$`));

@@ -116,7 +116,10 @@ describe.skipIf(!canRun)('rnx-launch refuses hostile input', () => {
 
   it('refuses limits above the policy maximum with a clear message', async () => {
     expectRefused(await launch(['--runtime', TEST_RUNTIME, '--pids', '5000', '--', 'true']), /above the maximum/);
-    expectRefused(await launch(['--runtime', TEST_RUNTIME, '--memory', '17G', '--', 'true']), /--memory 17G is above the maximum allowed by \/etc\/rnx\/launcher.conf \(16G\)/);
+    expectRefused(
+      await launch(['--runtime', TEST_RUNTIME, '--memory', '17G', '--', 'true']),
+      /--memory 17G is above the maximum allowed by \/etc\/rnx\/launcher.conf \(16G\)/,
+    );
   });
 
   it('refuses duplicated, unknown and misplaced options', async () => {

@@ -113,7 +113,12 @@ describe.skipIf(!canRun)('rnx-launch isolation', () => {
       expect(r.stdout).toContain('/work\n');
       expect(r.stdout).toContain('wd-ok');
       expect(readFileSync(join(wd, 'out'), 'utf8')).toBe('c\n');
-      const mounts = new Map(r.stdout.split('\n').filter((l) => /^\d+ \d+ /.test(l)).map((l) => [l.split(' ')[4], l.split(' ')[5] ?? ''] as const));
+      const mounts = new Map(
+        r.stdout
+          .split('\n')
+          .filter((l) => /^\d+ \d+ /.test(l))
+          .map((l) => [l.split(' ')[4], l.split(' ')[5] ?? ''] as const),
+      );
       expect(mounts.get('/')).toMatch(/^ro,nosuid,nodev/);
       expect(mounts.get('/proc')).toMatch(/nosuid,nodev,noexec/);
       expect(mounts.get('/proc/sys')).toMatch(/^ro,/);
@@ -160,7 +165,12 @@ describe.skipIf(!canRun)('rnx-launch isolation', () => {
       },
     });
     expect(r.code, r.stderr).toBe(0);
-    const env = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     expect(env.FOO).toBe('bar baz');
     expect(env.LANG).toBe('C.UTF-8');
     expect(env.RNX_RUNTIME).toBe(TEST_RUNTIME);
@@ -182,7 +192,13 @@ describe.skipIf(!canRun)('rnx-launch isolation', () => {
     const r = await sh('ls /proc/self/fd | tr "\\n" " "', [], { status: true });
     expect(r.code, r.stderr).toBe(0);
     // ls itself opens one fd for the directory listing
-    expect(r.stdout.trim().split(' ').map(Number).filter((n) => n > 3)).toEqual([]);
+    expect(
+      r.stdout
+        .trim()
+        .split(' ')
+        .map(Number)
+        .filter((n) => n > 3),
+    ).toEqual([]);
     expect(r.stdout.trim().split(' ')).not.toContain('4');
   });
 
@@ -190,7 +206,7 @@ describe.skipIf(!canRun)('rnx-launch isolation', () => {
     const wd = userDir();
     try {
       const { spawnSync } = await import('node:child_process');
-      const script = `exec 0<&- 1>&- 2>&-; exec setpriv --reuid=${TEST_USER} --regid=${ids.gid} --init-groups /usr/local/libexec/rnx/rnx-launch --runtime ${TEST_RUNTIME} --workdir ${wd} -- sh -c 'a=\$(readlink /proc/\$\$/fd/0); b=\$(readlink /proc/\$\$/fd/1); c=\$(readlink /proc/\$\$/fd/2); echo \$a \$b \$c done > out'`;
+      const script = `exec 0<&- 1>&- 2>&-; exec setpriv --reuid=${TEST_USER} --regid=${ids.gid} --init-groups /usr/local/libexec/rnx/rnx-launch --runtime ${TEST_RUNTIME} --workdir ${wd} -- sh -c 'a=$(readlink /proc/$$/fd/0); b=$(readlink /proc/$$/fd/1); c=$(readlink /proc/$$/fd/2); echo $a $b $c done > out'`;
       const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
       expect(r.status).toBe(0);
       // glibc's AT_SECURE start-up already fills a closed stdin with /dev/full (write-only) before main();

@@ -23,7 +23,6 @@ function leftovers(): string[] {
   return out;
 }
 
-
 describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
   afterAll(async () => {
     // the next run cleans what a killed launcher left; after that nothing may remain
@@ -139,9 +138,14 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
   it('the job dies when the caller dies', async () => {
     const { gid } = userIds(TEST_USER);
     // a caller shell that starts the launcher in the background and is then SIGKILLed
-    const caller = spawnAs(TEST_USER, 'sh', ['-c', `${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --job-id ${id('caller-dies')} --status-fd 3 -- sleep 30 3>&1 & wait`], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const caller = spawnAs(
+      TEST_USER,
+      'sh',
+      ['-c', `${LAUNCHER_PATH} --runtime ${TEST_RUNTIME} --job-id ${id('caller-dies')} --status-fd 3 -- sleep 30 3>&1 & wait`],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     void gid;
     let out = '';
     caller.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -153,7 +157,9 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
   });
 
   it('reaps orphans, and ends what the command leaves behind', async () => {
-    const r = await sh('(sleep 0.2 & echo $! > /tmp/p); sleep 0.6; p=$(cat /tmp/p); if [ -e /proc/$p ]; then echo zombie; else echo reaped; fi; sleep 60 & exit 5');
+    const r = await sh(
+      '(sleep 0.2 & echo $! > /tmp/p); sleep 0.6; p=$(cat /tmp/p); if [ -e /proc/$p ]; then echo zombie; else echo reaped; fi; sleep 60 & exit 5',
+    );
     expect(r.stdout).toBe('reaped\n');
     expect(r.code).toBe(5);
     expect(r.ms).toBeLessThan(5000);
@@ -246,7 +252,9 @@ describe.skipIf(!canRun)('rnx-launch lifecycle', () => {
   });
 
   it('root callers run as uid 0 with no capabilities', () => {
-    const r = spawnSync(LAUNCHER_PATH, ['--runtime', TEST_RUNTIME, '--', 'sh', '-c', 'id -u; grep -E "CapEff|CapBnd|NoNewPrivs" /proc/self/status'], { encoding: 'utf8' });
+    const r = spawnSync(LAUNCHER_PATH, ['--runtime', TEST_RUNTIME, '--', 'sh', '-c', 'id -u; grep -E "CapEff|CapBnd|NoNewPrivs" /proc/self/status'], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^0\nCapEff:\s+0+\nCapBnd:\s+0+\nNoNewPrivs:\s+1\n$/);
   });

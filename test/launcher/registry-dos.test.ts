@@ -13,7 +13,6 @@ import { OTHER_USER, TEST_USER, runAsSync, spawnAs, userIds } from '../support/u
 // RNX_LAUNCHER_UNDER_TEST: run these tests against another (setuid) build, e.g. an older one
 const LAUNCHER_PATH = process.env.RNX_LAUNCHER_UNDER_TEST ?? INSTALLED;
 
-
 /** Registry entry and cgroup directories of one job id (only this file's own ids are ever looked at). */
 function traces(jobId: string): string[] {
   const out: string[] = [];
@@ -58,9 +57,31 @@ function attack(id: string, breakAt: string, dir: string): { gdb: string; seen: 
   );
   const r = spawnSync(
     'gdb',
-    ['-q', '-batch', '-ex', `set exec-wrapper setpriv --reuid=${TEST_USER} --regid=${gid} --init-groups`, '-ex', 'set breakpoint pending on',
-      '-ex', `break ${breakAt}`, '-ex', 'run', '-ex', `shell ${join(dir, 'hook.sh')}`, '-ex', 'kill',
-      '--args', LAUNCHER_PATH, '--runtime', TEST_RUNTIME, '--job-id', id, '--', 'sleep', '30'],
+    [
+      '-q',
+      '-batch',
+      '-ex',
+      `set exec-wrapper setpriv --reuid=${TEST_USER} --regid=${gid} --init-groups`,
+      '-ex',
+      'set breakpoint pending on',
+      '-ex',
+      `break ${breakAt}`,
+      '-ex',
+      'run',
+      '-ex',
+      `shell ${join(dir, 'hook.sh')}`,
+      '-ex',
+      'kill',
+      '--args',
+      LAUNCHER_PATH,
+      '--runtime',
+      TEST_RUNTIME,
+      '--job-id',
+      id,
+      '--',
+      'sleep',
+      '30',
+    ],
     { encoding: 'utf8', timeout: 30_000 },
   );
   const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
@@ -79,7 +100,7 @@ describe.skipIf(!canRun)('the job registry against a caller who pins entries', (
     for (const id of usedIds) expect(traces(id)).toEqual([]);
   });
 
-  it('an entry is root\'s alone (no user can open it, so none can lock it); rnx finds the supervisor in the started event', async () => {
+  it("an entry is root's alone (no user can open it, so none can lock it); rnx finds the supervisor in the started event", async () => {
     const id = jobId('mode');
     const child = spawnAs(TEST_USER, LAUNCHER_PATH, ['--status-fd', '3', '--runtime', TEST_RUNTIME, '--job-id', id, '--', 'sleep', '3'], {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],

@@ -28,16 +28,53 @@ describe('launcher argv', () => {
       detach: true,
     });
     expect(a).toEqual([
-      '--runtime', 'base', '--memory', '512M', '--cpu', '50', '--pids', '100', '--cores', '0,1', '--net', 'none',
-      '--workdir', '/home/u/p', '--env', 'A=1', '--env', 'B_2=x y', '--hostname', 'h', '--timeout', '30',
-      '--job-id', 'job-1', '--status-fd', '3', '--detach', '--', 'sh', '-c', 'echo --memory',
+      '--runtime',
+      'base',
+      '--memory',
+      '512M',
+      '--cpu',
+      '50',
+      '--pids',
+      '100',
+      '--cores',
+      '0,1',
+      '--net',
+      'none',
+      '--workdir',
+      '/home/u/p',
+      '--env',
+      'A=1',
+      '--env',
+      'B_2=x y',
+      '--hostname',
+      'h',
+      '--timeout',
+      '30',
+      '--job-id',
+      'job-1',
+      '--status-fd',
+      '3',
+      '--detach',
+      '--',
+      'sh',
+      '-c',
+      'echo --memory',
     ]);
     expect(buildLaunchArgv({ runtime: 'base', command: ['true'], memory: 1048576 })).toEqual(['--runtime', 'base', '--memory', '1048576', '--', 'true']);
     expect(buildKillArgv('job-1', 9)).toEqual(['--kill', 'job-1', '--signal', '9']);
   });
 
   it('can pass the environment by descriptor (--env-fd): NUL-terminated KEY=VALUE records, checked like --env', () => {
-    expect(buildLaunchArgv({ runtime: 'base', command: ['true'], envFd: 4, statusFd: 3 })).toEqual(['--runtime', 'base', '--env-fd', '4', '--status-fd', '3', '--', 'true']);
+    expect(buildLaunchArgv({ runtime: 'base', command: ['true'], envFd: 4, statusFd: 3 })).toEqual([
+      '--runtime',
+      'base',
+      '--env-fd',
+      '4',
+      '--status-fd',
+      '3',
+      '--',
+      'true',
+    ]);
     expect(envRecords({ A: '1', B_2: 'x y=z', C: '' })).toBe('A=1\0B_2=x y=z\0C=\0');
     expect(envRecords(['A=1'])).toBe('A=1\0');
     expect(envRecords({})).toBe('');
@@ -64,7 +101,13 @@ describe('launcher events', () => {
   const started = '{"event":"started","job_id":"j\\"1","pid":12,"cgroup_mode":"v1","cgroups":{"memory":"/sys/fs/cgroup/memory/rnx/j"}}';
   const exited = '{"event":"exited","job_id":"j","code":137,"signal":9,"oom":true,"timed_out":false,"cpu_usec":1,"peak_memory":2,"wall_usec":3}';
   it('parses both events', () => {
-    expect(parseEventLine(started)).toEqual({ event: 'started', job_id: 'j"1', pid: 12, cgroup_mode: 'v1', cgroups: { memory: '/sys/fs/cgroup/memory/rnx/j' } });
+    expect(parseEventLine(started)).toEqual({
+      event: 'started',
+      job_id: 'j"1',
+      pid: 12,
+      cgroup_mode: 'v1',
+      cgroups: { memory: '/sys/fs/cgroup/memory/rnx/j' },
+    });
     expect(parseEventLine(exited)).toMatchObject({ event: 'exited', code: 137, oom: true });
   });
   it('rejects malformed lines', () => {

@@ -22,7 +22,13 @@ export function rnx(args: string[], opts: { env?: Record<string, string>; asUid?
       timeout: opts.timeoutMs ?? 120_000,
     });
   } else {
-    r = spawnSync(process.execPath, [RNX_BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env, input: opts.input ?? '', timeout: opts.timeoutMs ?? 120_000 });
+    r = spawnSync(process.execPath, [RNX_BIN, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      env,
+      input: opts.input ?? '',
+      timeout: opts.timeoutMs ?? 120_000,
+    });
   }
   return { code: r.status ?? 128 + 9, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }

@@ -97,4 +97,3 @@ export function buildShowIds(dest: string): void {
   execFileSync('gcc', ['-static', '-O1', '-o', dest, src]);
   rmSync(src);
 }
-

@@ -28,7 +28,11 @@ describe('splitBurst', () => {
     expect(splitBurst('kd', {})).toEqual([keyPressOf('k'), keyPressOf('d')]);
     expect(splitBurst('ab\r', {}).map((p) => p.key.return === true)).toEqual([false, false, true]);
     expect(splitBurst('\x7f\x7f', {}).map((p) => p.key.delete)).toEqual([true, true]);
-    expect(splitBurst('\t\tS', {})).toEqual([{ input: '', key: { tab: true } }, { input: '', key: { tab: true } }, { input: 'S', key: { shift: true } }]);
+    expect(splitBurst('\t\tS', {})).toEqual([
+      { input: '', key: { tab: true } },
+      { input: '', key: { tab: true } },
+      { input: 'S', key: { shift: true } },
+    ]);
     expect(splitBurst('x\x13', {})[1]).toEqual({ input: 's', key: { ctrl: true } });
     expect(splitBurst('é€', {}).map((p) => p.input)).toEqual(['é', '€']);
   });

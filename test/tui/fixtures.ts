@@ -32,7 +32,10 @@ export async function makeRoot(): Promise<string> {
     writeFileSync(join(tree, 'etc', 'os-release'), Array.from({ length: 60 }, (_, i) => `LINE_${i}="value ${i}"`).join('\n') + '\n');
     writeFileSync(join(tree, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
     writeFileSync(join(tree, 'etc', 'blob.bin'), Buffer.from([1, 2, 0, 3]));
-    writeFileSync(join(dir, 'runtime.yml'), `name: ${name}\nversion: "${version}"\nlanguage: ${lang}\ndescription: test runtime ${name}\nenvironment:\n  LANG: C.UTF-8\n`);
+    writeFileSync(
+      join(dir, 'runtime.yml'),
+      `name: ${name}\nversion: "${version}"\nlanguage: ${lang}\ndescription: test runtime ${name}\nenvironment:\n  LANG: C.UTF-8\n`,
+    );
     const entries = await scanTree(tree);
     await writeManifest(join(dir, 'manifest.jsonl'), entries, { name, version });
   }

@@ -13,7 +13,10 @@ async function openInspect(size = { columns: 100, rows: 30 }) {
   const root = await makeRoot();
   const state = makeState(makeDeps(root, makeJobStore()));
   const r = render(<App state={state} theme={theme} size={size} onQuit={() => {}} />);
-  cleanup.push(() => r.unmount(), () => state.stop());
+  cleanup.push(
+    () => r.unmount(),
+    () => state.stop(),
+  );
   await state.start();
   await until(() => r.lastFrame()!.includes('› alpha'));
   r.stdin.write(keys.enter);

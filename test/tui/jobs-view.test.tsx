@@ -39,15 +39,38 @@ async function setup(size = { columns: 100, rows: 30 }, ops: Parameters<typeof m
   const root = await makeRoot();
   const store = makeJobStore();
   const cg = fakeCgroup();
-  const old = writeJob(store, { id: 'aaaaaaaaaaaa', createdAt: new Date(Date.now() - 60_000).toISOString(), command: ['echo', 'old'], state: 'exited', exitCode: 3, usage: { cpuUsec: 1_500_000, peakMemory: 5 << 20, wallUsec: 2_000_000 } }, 'old output\n');
+  const old = writeJob(
+    store,
+    {
+      id: 'aaaaaaaaaaaa',
+      createdAt: new Date(Date.now() - 60_000).toISOString(),
+      command: ['echo', 'old'],
+      state: 'exited',
+      exitCode: 3,
+      usage: { cpuUsec: 1_500_000, peakMemory: 5 << 20, wallUsec: 2_000_000 },
+    },
+    'old output\n',
+  );
   const running = writeJob(
     store,
-    { id: 'bbbbbbbbbbbb', command: ['sh', '-c', 'yes'], state: 'running', endedAt: undefined, exitCode: undefined, limits: { network: 'none', memory: 128 << 20 }, cgroupMode: 'v2', cgroups: { unified: cg } },
+    {
+      id: 'bbbbbbbbbbbb',
+      command: ['sh', '-c', 'yes'],
+      state: 'running',
+      endedAt: undefined,
+      exitCode: undefined,
+      limits: { network: 'none', memory: 128 << 20 },
+      cgroupMode: 'v2',
+      cgroups: { unified: cg },
+    },
     Array.from({ length: 200 }, (_, i) => `row ${i}`).join('\n') + '\n',
   );
   const state = makeState(makeDeps(root, store, { listJobs: listRaw, ...ops }), { initialView: 'jobs' });
   const r = render(<App state={state} theme={theme} size={size} onQuit={() => {}} />);
-  cleanup.push(() => r.unmount(), () => state.stop());
+  cleanup.push(
+    () => r.unmount(),
+    () => state.stop(),
+  );
   await state.start();
   await until(() => r.lastFrame()!.includes('row 199'));
   return { r, state, store, old, running, cg };

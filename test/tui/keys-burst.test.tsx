@@ -25,7 +25,10 @@ async function app(ops: Partial<AppOps> = {}, extra: Parameters<typeof makeDeps>
   const state = makeState(deps, initialView ? { initialView } : {});
   const onQuit = vi.fn();
   const r = render(<App state={state} theme={theme} size={size} onQuit={onQuit} />);
-  cleanup.push(() => r.unmount(), () => state.stop());
+  cleanup.push(
+    () => r.unmount(),
+    () => state.stop(),
+  );
   return { r, state, onQuit, store };
 }
 

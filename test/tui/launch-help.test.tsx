@@ -28,19 +28,33 @@ describe('Launch form', () => {
     expect(v.errors.memory).toMatch(/use a size like 512M/);
     expect(v.errors.pids).toMatch(/whole number/);
     expect(v.errors.env).toMatch(/KEY=VALUE/);
-    const ok = validate({ ...EMPTY_VALUES, runtime: 'alpha', command: 'sh -c "echo hi"', memory: '64M', cpu: '50', pids: '32', network: 'host', env: 'A=1' }, ['alpha']);
-    expect(ok.request).toEqual({ runtime: 'alpha', command: ['sh', '-c', 'echo hi'], limits: { network: 'host', memory: 64 << 20, cpu: 50, pids: 32 }, env: { A: '1' } });
+    const ok = validate({ ...EMPTY_VALUES, runtime: 'alpha', command: 'sh -c "echo hi"', memory: '64M', cpu: '50', pids: '32', network: 'host', env: 'A=1' }, [
+      'alpha',
+    ]);
+    expect(ok.request).toEqual({
+      runtime: 'alpha',
+      command: ['sh', '-c', 'echo hi'],
+      limits: { network: 'host', memory: 64 << 20, cpu: 50, pids: 32 },
+      env: { A: '1' },
+    });
   });
 
   it('shows inline errors, launches a valid job and opens it in the Jobs view', async () => {
     const root = await makeRoot();
     const store = makeJobStore();
     const startJob = vi.fn(async (s: JobStore, req: { runtime: string; command: string[] }) =>
-      writeJob(s, { id: 'cccccccccccc', runtime: req.runtime, command: req.command, state: 'running', endedAt: undefined, exitCode: undefined }, 'hello from the job\n'),
+      writeJob(
+        s,
+        { id: 'cccccccccccc', runtime: req.runtime, command: req.command, state: 'running', endedAt: undefined, exitCode: undefined },
+        'hello from the job\n',
+      ),
     );
     const state = makeState(makeDeps(root, store, { startJob, listJobs: (s) => s.ids().map((id) => s.readRaw(id)) }));
     const r = render(<App state={state} theme={theme} size={{ columns: 80, rows: 24 }} onQuit={() => {}} />);
-    cleanup.push(() => r.unmount(), () => state.stop());
+    cleanup.push(
+      () => r.unmount(),
+      () => state.stop(),
+    );
     await state.start();
     await until(() => r.lastFrame()!.includes('› alpha'));
     await write(r, 'j', '3');
@@ -65,7 +79,10 @@ describe('Launch form', () => {
     const onQuit = vi.fn();
     const state = makeState(makeDeps(root, makeJobStore()), { initialView: 'launch' });
     const r = render(<App state={state} theme={theme} size={{ columns: 100, rows: 30 }} onQuit={onQuit} />);
-    cleanup.push(() => r.unmount(), () => state.stop());
+    cleanup.push(
+      () => r.unmount(),
+      () => state.stop(),
+    );
     await state.start();
     await write(r, 'q');
     expect(onQuit).not.toHaveBeenCalled();
@@ -82,7 +99,10 @@ describe('Help', () => {
     writeJob(store, { id: 'dddddddddddd' } as Partial<JobRecord> & { id: string }, 'x\n');
     const state = makeState(makeDeps(root, store));
     const r = render(<App state={state} theme={theme} size={{ columns: 100, rows: 40 }} onQuit={() => {}} />);
-    cleanup.push(() => r.unmount(), () => state.stop());
+    cleanup.push(
+      () => r.unmount(),
+      () => state.stop(),
+    );
     await state.start();
     await until(() => r.lastFrame()!.includes('› alpha'));
     await write(r, '?');

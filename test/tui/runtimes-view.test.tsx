@@ -17,7 +17,10 @@ async function setup(extra: Parameters<typeof makeDeps>[2] = {}, readonly = fals
   const onQuit = vi.fn();
   const r = render(<App state={state} theme={theme} size={size} onQuit={onQuit} />);
   await state.start();
-  cleanup.push(() => r.unmount(), () => state.stop());
+  cleanup.push(
+    () => r.unmount(),
+    () => state.stop(),
+  );
   await until(() => (r.lastFrame() ?? '').includes('runtime.yml'));
   return { r, state, onQuit, root };
 }
@@ -116,7 +119,10 @@ describe('Runtimes view', () => {
     const state = makeState(deps);
     const onQuit = vi.fn();
     const r = render(<App state={state} theme={theme} size={size} onQuit={onQuit} />);
-    cleanup.push(() => r.unmount(), () => state.stop());
+    cleanup.push(
+      () => r.unmount(),
+      () => state.stop(),
+    );
     await state.start();
     await until(() => r.lastFrame()!.includes('› alpha'));
     r.stdin.write('x');

@@ -22,7 +22,17 @@ describe('formatCommand', () => {
 
 describe('isoTimestamp', () => {
   it('is the text toISOString gives, for any time of any year', () => {
-    const times = [0, 1, 999, 1796161172645, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1), -1, Date.UTC(-5, 0, 1)];
+    const times = [
+      0,
+      1,
+      999,
+      1796161172645,
+      Date.UTC(2000, 1, 29, 23, 59, 59, 999),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10000, 0, 1),
+      -1,
+      Date.UTC(-5, 0, 1),
+    ];
     for (let i = 0; i < 1000; i++) times.push(Math.floor(Math.random() * 4e12));
     for (const t of times) expect(isoTimestamp(new Date(t))).toBe(new Date(t).toISOString());
   });

@@ -59,18 +59,40 @@ describe('output_dropped and note events', () => {
     expect(() => parseEventLine('{"event":"output_dropped","job_id":"j","fd":1,"offset":"1","bytes":1}')).toThrow();
   });
 
-  it('a job\'s events: the last drop of fd 1 holds, notes are kept, and events not known are skipped', () => {
-    const text = [dropped(MiB), dropped(2 * MiB), JSON.stringify({ event: 'output_dropped', job_id: 'j', fd: 2, offset: 9 * MiB, bytes: 9 * MiB }),
-      '{"event":"from_the_future","job_id":"j"}', '{"event":"note","job_id":"j","message":"cannot"}', ''].join('\n');
+  it("a job's events: the last drop of fd 1 holds, notes are kept, and events not known are skipped", () => {
+    const text = [
+      dropped(MiB),
+      dropped(2 * MiB),
+      JSON.stringify({ event: 'output_dropped', job_id: 'j', fd: 2, offset: 9 * MiB, bytes: 9 * MiB }),
+      '{"event":"from_the_future","job_id":"j"}',
+      '{"event":"note","job_id":"j","message":"cannot"}',
+      '',
+    ].join('\n');
     const ev = parseEvents(text);
     expect(ev.dropped?.offset).toBe(2 * MiB);
     expect(ev.notes).toEqual(['cannot']);
   });
 
   it('the record keeps how much was dropped, the cap in force and the notes', () => {
-    const rec: JobRecord = { id: 'j', runtime: 'r', command: ['x'], limits: { network: 'none' }, env: {}, uid: 1, detached: false, createdAt: '2026-01-01T00:00:00Z', state: 'running', oom: false, timedOut: false };
+    const rec: JobRecord = {
+      id: 'j',
+      runtime: 'r',
+      command: ['x'],
+      limits: { network: 'none' },
+      env: {},
+      uid: 1,
+      detached: false,
+      createdAt: '2026-01-01T00:00:00Z',
+      state: 'running',
+      oom: false,
+      timedOut: false,
+    };
     const r = reconcile(rec, {
-      events: { started: { event: 'started', job_id: 'j', pid: 2, cgroup_mode: 'v2', cgroups: {}, log_max: 16 * MiB }, dropped: { event: 'output_dropped', job_id: 'j', fd: 1, offset: 8 * MiB, bytes: 8 * MiB }, notes: ['n'] },
+      events: {
+        started: { event: 'started', job_id: 'j', pid: 2, cgroup_mode: 'v2', cgroups: {}, log_max: 16 * MiB },
+        dropped: { event: 'output_dropped', job_id: 'j', fd: 1, offset: 8 * MiB, bytes: 8 * MiB },
+        notes: ['n'],
+      },
       alive: true,
       now: new Date(),
     });
@@ -106,7 +128,13 @@ describe('readers jump over dropped output', () => {
   const copy = async (opts: { from?: number } = {}) => {
     const got: Buffer[] = [];
     const gaps: number[] = [];
-    await followFile(tmp.file, { ...opts, isDone: () => true, write: (c) => void got.push(Buffer.from(c)), dropped: new DroppedOutput(events()), onGap: (b) => gaps.push(b) });
+    await followFile(tmp.file, {
+      ...opts,
+      isDone: () => true,
+      write: (c) => void got.push(Buffer.from(c)),
+      dropped: new DroppedOutput(events()),
+      onGap: (b) => gaps.push(b),
+    });
     return { out: Buffer.concat(got), gaps };
   };
 
@@ -145,7 +173,7 @@ describe('readers jump over dropped output', () => {
     expect(await copy()).toEqual({ out: data, gaps: [] });
   });
 
-  it('the app\'s output pane skips dropped output and shows no NUL', async () => {
+  it("the app's output pane skips dropped output and shows no NUL", async () => {
     writeFileSync(tmp.file, Buffer.concat([Buffer.from('old line\n'), Buffer.alloc(2 * MiB - 9), Buffer.from('new line\nlast\n')]));
     writeFileSync(events(), dropped(2 * MiB));
     const t = new OutputTail(tmp.file);
@@ -161,9 +189,20 @@ describe('job prune plan', () => {
   const now = Date.parse('2026-06-30T00:00:00Z');
   const day = 86_400_000;
   const job = (id: string, state: JobState, endedDaysAgo: number, extra: Partial<JobRecord> = {}): JobRecord => ({
-    id, runtime: 'r', command: ['x'], limits: { network: 'none' }, env: {}, uid: 1, detached: false, oom: false, timedOut: false, state,
-    createdAt: new Date(now - endedDaysAgo * day - 1000).toISOString(), launcherPid: 10,
-    ...(state === 'running' ? {} : { endedAt: new Date(now - endedDaysAgo * day).toISOString() }), ...extra,
+    id,
+    runtime: 'r',
+    command: ['x'],
+    limits: { network: 'none' },
+    env: {},
+    uid: 1,
+    detached: false,
+    oom: false,
+    timedOut: false,
+    state,
+    createdAt: new Date(now - endedDaysAgo * day - 1000).toISOString(),
+    launcherPid: 10,
+    ...(state === 'running' ? {} : { endedAt: new Date(now - endedDaysAgo * day).toISOString() }),
+    ...extra,
   });
   const jobs = [job('a', 'exited', 1), job('b', 'failed', 10), job('c', 'running', 30), job('d', 'killed', 8), job('e', 'exited', 3)];
   const ids = (p: ReturnType<typeof planPrune>) => p.remove.map((j) => j.id).sort();

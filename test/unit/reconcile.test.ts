@@ -4,12 +4,31 @@ import { parseEvents, type ExitedEvent, type StartedEvent } from '../../src/jobs
 import type { JobRecord } from '../../src/jobs/types.js';
 
 const base: JobRecord = {
-  id: 'abcdef012345', runtime: 'bb', command: ['true'], limits: { network: 'none' }, env: {}, user: 'u', uid: 1000,
-  detached: false, createdAt: '2026-01-01T00:00:00.000Z', state: 'running', oom: false, timedOut: false,
+  id: 'abcdef012345',
+  runtime: 'bb',
+  command: ['true'],
+  limits: { network: 'none' },
+  env: {},
+  user: 'u',
+  uid: 1000,
+  detached: false,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  state: 'running',
+  oom: false,
+  timedOut: false,
 };
 const started: StartedEvent = { event: 'started', job_id: base.id, pid: 42, cgroup_mode: 'v1', cgroups: { memory: '/sys/fs/cgroup/memory/rnx/x' } };
 const exited = (o: Partial<ExitedEvent>): ExitedEvent => ({
-  event: 'exited', job_id: base.id, code: 0, signal: 0, oom: false, timed_out: false, cpu_usec: 10, peak_memory: 20, wall_usec: 30, ...o,
+  event: 'exited',
+  job_id: base.id,
+  code: 0,
+  signal: 0,
+  oom: false,
+  timed_out: false,
+  cpu_usec: 10,
+  peak_memory: 20,
+  wall_usec: 30,
+  ...o,
 });
 const now = new Date('2026-01-01T00:01:00.000Z');
 

@@ -2,14 +2,52 @@ import { describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../src/cli/run-options.js';
 
 describe('job run arguments', () => {
-  it('keeps the command\'s own flags for the command', () => {
+  it("keeps the command's own flags for the command", () => {
     const p = parseRunArgs(['--runtime=python-3.11-ml', 'python', '-c', 'import torch; print(torch.__version__)']);
     expect(p?.command).toEqual(['python', '-c', 'import torch; print(torch.__version__)']);
     expect(p?.opts).toMatchObject({ runtime: 'python-3.11-ml', network: 'none', env: [] });
   });
   it('reads every option, with values inline or apart, and repeatable -e', () => {
-    const p = parseRunArgs(['--runtime', 'a', '--name=n', '--memory', '512M', '--cpu', '50', '--pids=9', '--cores', '0', '--network', 'host', '--workdir', '/w', '-e', 'A=1', '--env=B=2', '--timeout', '10m', '-d', 'sh', '-c', 'x', '--memory', '1G']);
-    expect(p?.opts).toEqual({ runtime: 'a', name: 'n', memory: '512M', cpu: '50', pids: '9', cores: '0', network: 'host', workdir: '/w', env: ['A=1', 'B=2'], timeout: '10m', detach: true });
+    const p = parseRunArgs([
+      '--runtime',
+      'a',
+      '--name=n',
+      '--memory',
+      '512M',
+      '--cpu',
+      '50',
+      '--pids=9',
+      '--cores',
+      '0',
+      '--network',
+      'host',
+      '--workdir',
+      '/w',
+      '-e',
+      'A=1',
+      '--env=B=2',
+      '--timeout',
+      '10m',
+      '-d',
+      'sh',
+      '-c',
+      'x',
+      '--memory',
+      '1G',
+    ]);
+    expect(p?.opts).toEqual({
+      runtime: 'a',
+      name: 'n',
+      memory: '512M',
+      cpu: '50',
+      pids: '9',
+      cores: '0',
+      network: 'host',
+      workdir: '/w',
+      env: ['A=1', 'B=2'],
+      timeout: '10m',
+      detach: true,
+    });
     expect(p?.command).toEqual(['sh', '-c', 'x', '--memory', '1G']);
   });
   it('takes a value apart from its option as it is, even with a leading dash; the last of a repeated option wins', () => {

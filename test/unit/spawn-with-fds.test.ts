@@ -62,7 +62,9 @@ describe.each<[string, (req: SpawnRequest) => SpawnedProcess]>([
     }
     expect(readFileSync(out.path, 'utf8')).toBe('out\nerr\n');
     // dash adds PWD to what it exports; nothing of ours leaks through
-    const lines = readFileSync(extra.path, 'utf8').split('\n').filter((l) => l && !l.startsWith('PWD='));
+    const lines = readFileSync(extra.path, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('PWD='));
     expect(lines).toEqual(['three', 'ONLY=this']);
   });
 
@@ -86,7 +88,9 @@ describe.each<[string, (req: SpawnRequest) => SpawnedProcess]>([
       closeSync(out.fd);
     }
     // pid (comm) state ppid pgrp session
-    const fields = readFileSync(out.path, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(out.path, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     const [pgrp, session] = [Number(fields[2]), Number(fields[3])];
     expect(pgrp === pid && session === pid).toBe(own);
   });
@@ -125,7 +129,12 @@ function readlinkOwn(fd: number): string {
 describe('a process handle that behaves unexpectedly (a newer Node changed its internals)', () => {
   const req: SpawnRequest = { file: '/bin/sh', args: ['-c', 'exit 5'], stdio: ['ignore', 'ignore', 'ignore'], env: {}, detached: false };
   it.each([
-    ['throws from spawn', () => { throw new TypeError('The "options.stdio" property must be of type object'); }],
+    [
+      'throws from spawn',
+      () => {
+        throw new TypeError('The "options.stdio" property must be of type object');
+      },
+    ],
     ['returns an error for options it no longer takes', () => -22],
   ])('falls back to node:child_process when the handle %s', async (_, spawnImpl) => {
     class Changed {

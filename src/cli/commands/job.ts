@@ -1,6 +1,5 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { RUN_OPTIONS } from '../run-options.js';
-
 
 export function registerJobCommands(program: Command): Command {
   const job = program.command('job').description('run jobs in runtimes, watch them, stop them, read their output').enablePositionalOptions();
@@ -89,7 +88,7 @@ export function registerJobCommands(program: Command): Command {
 
   job
     .command('rm')
-    .description('remove a finished job\'s record and output')
+    .description("remove a finished job's record and output")
     .argument('<id...>', 'job ids, unique id prefixes, or job names')
     .action(async (ids: string[]) => {
       const { rmCommand } = await import('../job-views.js');

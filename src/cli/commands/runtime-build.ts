@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { printJson, storeRoot } from '../context.js';
 import { formatTable } from '../../util/format.js';
@@ -24,7 +24,16 @@ export function registerBuildCommands(runtime: Command): void {
     .action(
       async (
         recipeArg: string,
-        opts: { output?: string; install?: boolean; force?: boolean; keepBuild?: boolean; skipTests?: boolean; mirror?: string; refreshBase?: boolean; json?: boolean },
+        opts: {
+          output?: string;
+          install?: boolean;
+          force?: boolean;
+          keepBuild?: boolean;
+          skipTests?: boolean;
+          mirror?: string;
+          refreshBase?: boolean;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         const { loadRecipe, buildRuntime, describeBuild } = await import('../../runtimes/builder/index.js');

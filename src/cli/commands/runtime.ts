@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { printJson, storeRoot } from '../context.js';
 import { createProgress } from '../../util/progress.js';
 import { formatBytes, formatDate, formatTable } from '../../util/format.js';
@@ -58,8 +58,15 @@ export function registerRuntimeCommands(program: Command): Command {
         out.push('', 'mounts:', ...info.spec.mounts.map((m) => `  ${m.source} -> ${m.target}${m.readonly ? ' (ro)' : ' (rw)'}`));
       }
       out.push('', 'size per directory:');
-      for (const s of info.sizes) out.push(`  ${s.dir.padEnd(12)} ${formatBytes(s.bytes).padStart(10)}  ${s.files} file${s.files === 1 ? "" : "s"}`);
-      out.push('', 'runtime.yml:', ...info.specText.trimEnd().split('\n').map((l) => `  ${l}`));
+      for (const s of info.sizes) out.push(`  ${s.dir.padEnd(12)} ${formatBytes(s.bytes).padStart(10)}  ${s.files} file${s.files === 1 ? '' : 's'}`);
+      out.push(
+        '',
+        'runtime.yml:',
+        ...info.specText
+          .trimEnd()
+          .split('\n')
+          .map((l) => `  ${l}`),
+      );
       for (const w of info.warnings) out.push(`warning: ${w}`);
       process.stdout.write(out.join('\n') + '\n');
     });
@@ -131,7 +138,7 @@ export function registerRuntimeCommands(program: Command): Command {
     .command('shell')
     .description('open an interactive shell inside a runtime (as you, through rnx-launch)')
     .argument('<name>', 'runtime name')
-    .option('--workdir <dir>', 'host directory bound read-write at the runtime\'s workdir')
+    .option('--workdir <dir>', "host directory bound read-write at the runtime's workdir")
     .action(async (name: string, opts: { workdir?: string }, cmd: Command) => {
       const problem = runtimeNameProblem(name);
       if (problem) throw new UserError(problem, ExitCode.Usage);

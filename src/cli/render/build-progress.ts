@@ -56,4 +56,3 @@ export function buildProgressReporter(stream: NodeJS.WriteStream = process.stder
     },
   };
 }
-

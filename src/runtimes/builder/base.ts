@@ -1,8 +1,7 @@
 // Bootstrapped base systems, cached per suite and variant, so only the first runtime of a suite pays for
 // debootstrap. A cached base already has its apt sources, package lists and updates applied.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { processAlive } from '../../util/process.js';
 import { aptGet, cacheLockFile, prepareTree, unprepareTree } from './chroot.js';
 import type { BuildLog } from './log.js';
 import type { Mirrors } from './mirror.js';
@@ -47,7 +46,6 @@ export function cachedBase(suite: string, variant: string): { dir: string; stamp
     return undefined;
   }
 }
-
 
 /** Removes half-made bases of processes that died. */
 function cleanStaleBases(): void {

@@ -8,7 +8,7 @@
 // with --force the old runtime is swapped out the same way `rnx runtime install --force` does). On any
 // failure the temporary runtime and the build directory are removed. A process that died mid-build leaves
 // pid-named leftovers that the next build removes.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { pidFromName, removeDebrisOfDeadProcesses } from '../../util/debris.js';
@@ -96,7 +96,6 @@ export function logDir(): string {
   return process.env.RNX_LOG_DIR ?? '/var/log/rnx';
 }
 
-
 /** Removes build directories and temporary runtimes of builds whose process is gone. */
 export function cleanStaleBuilds(root: string): string[] {
   return [
@@ -131,7 +130,10 @@ export function launcherProblem(root: string, launcher = LAUNCHER_PATH, conf = C
 }
 
 function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function summarizeMisses(misses: Miss[], max = 20): string[] {
@@ -225,7 +227,13 @@ const STEPS: readonly PhaseStep[] = [
       const report = await checkTree(tree, { env: recipe.environment });
       for (const l of summarizeMisses(report.missing, 1000)) log.note(`check: ${l}`);
       if (!report.ok) {
-        throw new BuildFailed('check', `the tree is not self-contained: ${report.missing.length} missing`, summarizeMisses(report.missing), log.file, ExitCode.Integrity);
+        throw new BuildFailed(
+          'check',
+          `the tree is not self-contained: ${report.missing.length} missing`,
+          summarizeMisses(report.missing),
+          log.file,
+          ExitCode.Integrity,
+        );
       }
       return `${report.elfFiles} ELF files, ${report.scripts} scripts: nothing missing`;
     },
@@ -257,7 +265,15 @@ const STEPS: readonly PhaseStep[] = [
         await packRuntime(ctx.root, ctx.tempName, ctx.output);
         ctx.log.note(`packed into ${ctx.output}`);
       }
-      if (ctx.install) ctx.replaced = swapIntoPlace(ctx.tempDir, ctx.finalDir, ctx.runtimesDir, ctx.recipe.name, ctx.opts.force === true, `runtime ${ctx.recipe.name} was installed while building; use --force to replace it`);
+      if (ctx.install)
+        ctx.replaced = swapIntoPlace(
+          ctx.tempDir,
+          ctx.finalDir,
+          ctx.runtimesDir,
+          ctx.recipe.name,
+          ctx.opts.force === true,
+          `runtime ${ctx.recipe.name} was installed while building; use --force to replace it`,
+        );
       else rmSync(ctx.tempDir, { recursive: true, force: true });
       return [ctx.install ? `installed as ${ctx.recipe.name}` : undefined, ctx.output ? `wrote ${ctx.output}` : undefined].filter(Boolean).join(', ');
     },
@@ -417,7 +433,12 @@ async function runTest(log: BuildLog, runtime: string, test: RecipeTest, launche
     const e = test.expect;
     const ok = e.length > 2 && e.startsWith('/') && e.endsWith('/') ? new RegExp(e.slice(1, -1), 'm').test(output) : output.includes(e);
     if (!ok) {
-      throw new BuildFailed('test', `test \`${test.run}\` printed output that does not match ${JSON.stringify(e)}`, output.trim().split('\n').slice(-15), log.file);
+      throw new BuildFailed(
+        'test',
+        `test \`${test.run}\` printed output that does not match ${JSON.stringify(e)}`,
+        output.trim().split('\n').slice(-15),
+        log.file,
+      );
     }
   }
   log.note(`test ok: ${test.run}`);

@@ -20,7 +20,9 @@ export function describeBuild(r: BuildResult): string {
 }
 
 /** Whether each shipped recipe is installed in the store at `root` (and with which version). */
-export function shippedRecipeStatus(root: string): Array<{ name: string; version?: string; suite?: string; description?: string; installed: boolean; problem?: string }> {
+export function shippedRecipeStatus(
+  root: string,
+): Array<{ name: string; version?: string; suite?: string; description?: string; installed: boolean; problem?: string }> {
   return listShippedRecipes().map((r) => ({
     name: r.name,
     ...(r.recipe ? { version: r.recipe.version, suite: r.recipe.base.suite } : {}),

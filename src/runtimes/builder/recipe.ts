@@ -56,8 +56,6 @@ export interface Recipe {
   file: string;
 }
 
-
-
 const PACKAGE_RE = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?$/;
 const ENV_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LOCALE_RE = /^[A-Za-z0-9_.@-]+$/;
@@ -164,7 +162,8 @@ function parseBase(y: YamlFile, node: Node | null): Recipe['base'] {
       if (!(SUITES as readonly string[]).includes(suite)) y.fail(v, `base.suite "${printable(suite)}" is not supported (supported: ${SUITES.join(', ')})`);
     } else if (k === 'variant') {
       variant = y.string(v, 'base.variant');
-      if (!(VARIANTS as readonly string[]).includes(variant)) y.fail(v, `base.variant "${printable(variant)}" is not supported (supported: ${VARIANTS.join(', ')})`);
+      if (!(VARIANTS as readonly string[]).includes(variant))
+        y.fail(v, `base.variant "${printable(variant)}" is not supported (supported: ${VARIANTS.join(', ')})`);
     } else y.fail(kNode, `unknown key "${printable(k)}" in base (known: distro, suite, variant)`);
   }
   if (!distro) y.fail(node, 'base needs "distro" (debian)');
@@ -185,7 +184,10 @@ function parseTest(y: YamlFile, node: Node | null): RecipeTest {
     else if (k === 'expect') {
       expect = y.string(v, 'test expect');
       if (/^\/.*\/[a-z]+$/s.test(expect)) {
-        y.fail(v, 'test expect: write a regular expression as /like this/ without flags (it always matches line by line); quote a plain text that looks like one');
+        y.fail(
+          v,
+          'test expect: write a regular expression as /like this/ without flags (it always matches line by line); quote a plain text that looks like one',
+        );
       }
       if (expect.length > 2 && expect.startsWith('/') && expect.endsWith('/')) {
         try {
@@ -229,11 +231,14 @@ function parseTrim(y: YamlFile, node: Node | null, trim: RecipeTrim): void {
   }
 }
 
-
 /** Renders the runtime.yml of a runtime built from `recipe` (under `name`, normally the recipe's own). */
 export function renderRuntimeYaml(recipe: Recipe, name = recipe.name): string {
   const q = (s: string) => JSON.stringify(s);
-  const lines = [`# built by rnx from recipe ${recipe.name} (debian ${recipe.base.suite}, ${recipe.base.variant})`, `name: ${q(name)}`, `version: ${q(recipe.version)}`];
+  const lines = [
+    `# built by rnx from recipe ${recipe.name} (debian ${recipe.base.suite}, ${recipe.base.variant})`,
+    `name: ${q(name)}`,
+    `version: ${q(recipe.version)}`,
+  ];
   if (recipe.description) lines.push(`description: ${q(recipe.description)}`);
   if (recipe.language) lines.push(`language: ${q(recipe.language)}`);
   lines.push(`workdir: ${q(recipe.workdir)}`);

@@ -50,8 +50,6 @@ type Node =
   | { kind: 'symlink'; target: string }
   | { kind: 'other' };
 
-
-
 /** Checks that the tree at `tree` is self-contained. Reads only file headers and dynamic sections. */
 export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<CheckReport> {
   const started = Date.now();
@@ -153,10 +151,15 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
     }
     if (info.interp) {
       const target = fs.resolve(info.interp);
-      const node = target && fs.get(target);
-      if (!node || node.kind !== 'file') missing.push({ file: path, kind: 'interpreter', need: info.interp });
+      const node = target ? fs.get(target) : undefined;
+      if (node?.kind !== 'file') missing.push({ file: path, kind: 'interpreter', need: info.interp });
       else if (node.elf && (node.elf.machine !== info.machine || node.elf.bits !== info.bits)) {
-        missing.push({ file: path, kind: 'interpreter', need: info.interp, detail: `is ${machineName(node.elf.machine, node.elf.bits)}, needs ${machineName(info.machine, info.bits)}` });
+        missing.push({
+          file: path,
+          kind: 'interpreter',
+          need: info.interp,
+          detail: `is ${machineName(node.elf.machine, node.elf.bits)}, needs ${machineName(info.machine, info.bits)}`,
+        });
       }
     }
     if (!info.needed.length) continue;
@@ -183,7 +186,7 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
         ok = search.some((dir) => {
           const t = fs.resolve(posix.join(dir, lib));
           const node = t ? fs.get(t) : undefined;
-          if (!node || node.kind !== 'file') return false;
+          if (node?.kind !== 'file') return false;
           // ld.so skips libraries of another class or machine and goes on searching.
           return !node.elf || (node.elf.machine === info.machine && node.elf.bits === info.bits);
         });
@@ -208,7 +211,7 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
     }
     const t = fs.resolve(s.interp);
     const node = t ? fs.get(t) : undefined;
-    if (!node || node.kind !== 'file') {
+    if (node?.kind !== 'file') {
       missing.push({ file: s.path, kind: 'script-interpreter', need: s.interp });
       continue;
     }
@@ -225,7 +228,17 @@ export async function checkTree(tree: string, opts: CheckOptions = {}): Promise<
     }
   }
 
-  return { ok: missing.length === 0, tree, files, elfFiles: elfs.length, scripts: scripts.length, preloaded, missing, skipped: skipped.sort(), elapsedMs: Date.now() - started };
+  return {
+    ok: missing.length === 0,
+    tree,
+    files,
+    elfFiles: elfs.length,
+    scripts: scripts.length,
+    preloaded,
+    missing,
+    skipped: skipped.sort(),
+    elapsedMs: Date.now() - started,
+  };
 }
 
 function uniq(a: string[]): string[] {
@@ -318,7 +331,6 @@ class TreeImage {
           for (const f of this.glob(abs).sort()) dirs.push(...(await this.ldSoConf(f, seen)));
         }
       } else if (/^hwcap\s/.test(line)) {
-        continue;
       } else {
         for (const d of line.split(/[\s:,=]+/)) if (d.startsWith('/')) dirs.push(posix.normalize(d));
       }
@@ -334,7 +346,7 @@ class TreeImage {
       for (const p of paths) {
         const r = this.resolve(p);
         const node = r ? this.get(r) : undefined;
-        if (!node || node.kind !== 'dir') continue;
+        if (node?.kind !== 'dir') continue;
         if (!isGlob(part)) {
           if (node.children.has(part)) next.push(posix.join(p, part));
           continue;
