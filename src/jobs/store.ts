@@ -19,12 +19,20 @@ import { ExitCode, UserError } from '../util/errors.js';
 import { readEvents } from './events.js';
 import { jobDir, jobFiles, jobsDir, stateDir } from './paths.js';
 import { reconcile, type Observed } from './reconcile.js';
+import { launcherProcessAlive } from '../launcher/processes.js';
+import { registeredLauncherPid } from '../launcher/registry.js';
 import { FINAL_STATES, type JobRecord } from './types.js';
 import { makeDirs } from '../util/dirs.js';
 
 const RESERVE_FILE = 'reserve';
 // The final record is a few KiB; the rest is room for the file system's own blocks (the new file, the rename).
 const RESERVE_BYTES = 64 * 1024;
+
+/** A job's record as stored and, while it says running, what was seen of the job (nothing when final). */
+export interface Observation {
+  record: JobRecord;
+  seen?: Observed;
+}
 
 export class JobStore {
   constructor(readonly state: string = stateDir()) {}
@@ -84,41 +92,60 @@ export class JobStore {
   }
 
   /**
-   * Reads a record and brings a running one up to date (persisting a state it has reached).
-   * `launcherExit` is the launcher's exit status, when the caller started it and saw it end.
+   * What is there to know about a job, without changing anything: its record as stored and, while that says
+   * running, what the launcher reported and whether its processes live. `launcherExit` is the launcher's exit
+   * status, when the caller started it and saw it end.
    */
-  read(id: string, launcherExit?: Observed['launcherExit']): JobRecord {
+  observe(id: string, launcherExit?: Observed['launcherExit']): Observation {
     const record = this.readRaw(id);
-    if (FINAL_STATES.has(record.state)) return record;
+    if (FINAL_STATES.has(record.state)) return { record };
     let events = readEvents(this.file(id, 'events'));
     // An exited event decides the state by itself: whether processes live, and what the launcher printed,
     // matter only without one.
     let alive = false;
     if (!events.exited) {
-      alive = jobProcessAlive(record.id, [record.launcherPid, events.started?.pid, events.started?.launcher_pid ?? registeredLauncherPid(record.id)]);
+      alive = launcherProcessAlive(record.id, [record.launcherPid, events.started?.pid, events.started?.launcher_pid ?? registeredLauncherPid(record.id)]);
       // The launcher writes its exited event before it exits: one seen dead may have written it after the
       // events were read, so read them again before concluding it died without reporting.
       if (!alive) events = readEvents(this.file(id, 'events'));
     }
     const launcherMessage = events.exited || alive ? undefined : lastLauncherMessage(this.file(id, 'output'));
-    const next = reconcile(record, {
-      events,
-      alive,
-      ...(launcherMessage ? { launcherMessage } : {}),
-      ...(launcherExit ? { launcherExit } : {}),
-      now: new Date(),
-    });
+    return {
+      record,
+      seen: { events, alive, ...(launcherMessage ? { launcherMessage } : {}), ...(launcherExit ? { launcherExit } : {}), now: new Date() },
+    };
+  }
+
+  /** The job as an observation shows it (pure: see reconcile). */
+  static current(o: Observation): JobRecord {
+    return o.seen ? reconcile(o.record, o.seen) : o.record;
+  }
+
+  /**
+   * Writes down what an observation shows when the job has moved on (started, or ended): the new record, and
+   * at its end the room kept for it given back and a full disk noted. Returns the record as it now stands.
+   */
+  settle(o: Observation): JobRecord {
+    const next = JobStore.current(o);
+    const { record } = o;
+    if (next === record) return record;
+    const id = record.id;
     if (FINAL_STATES.has(next.state)) {
       if (diskFull(this.dir(id))) next.error = `output may be incomplete: no space left on device under ${this.dir(id)}`;
       unlinkReserve(join(this.dir(id), RESERVE_FILE));
     }
     if (next.state !== record.state || next.jobPid !== record.jobPid) {
       // Another reader may have finalised it already; never overwrite a final state.
-      const current = this.readRaw(id);
-      if (FINAL_STATES.has(current.state)) return current;
+      const stored = this.readRaw(id);
+      if (FINAL_STATES.has(stored.state)) return stored;
       this.save(next);
     }
     return next;
+  }
+
+  /** The job brought up to date, and written down where it moved on: observe, then settle. */
+  read(id: string, launcherExit?: Observed['launcherExit']): JobRecord {
+    return this.settle(this.observe(id, launcherExit));
   }
 
   ids(): string[] {
@@ -179,20 +206,6 @@ function unlinkReserve(file: string): void {
   }
 }
 
-/** Whether any of `pids` still runs as this job's launcher or PID 1 (their argv names the job id). */
-export function jobProcessAlive(id: string, pids: Array<number | undefined>): boolean {
-  for (const pid of pids) {
-    if (!pid) continue;
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (argv.includes(`\0--job-id\0${id}\0`) || argv.includes(`\0--job-id=${id}\0`)) return true;
-    } catch {
-      // gone
-    }
-  }
-  return false;
-}
-
 /** Whether the filesystem holding `dir` has no room left (a job writing its output there was cut short). */
 export function diskFull(dir: string): boolean {
   try {
@@ -200,17 +213,6 @@ export function diskFull(dir: string): boolean {
     return st.bavail * st.bsize < 64 * 1024;
   } catch {
     return false;
-  }
-}
-
-/** The supervising launcher of a detached job, from rnx-launch's registry (/run/rnx/jobs/ID): readable only in
- * entries of launchers older than the `launcher_pid` of the started event (entries are root's, mode 0600, now). */
-export function registeredLauncherPid(id: string): number | undefined {
-  try {
-    const m = /^launcher_pid (\d+)$/m.exec(readFileSync(`/run/rnx/jobs/${id}`, 'utf8'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
   }
 }
 

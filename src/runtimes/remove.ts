@@ -4,7 +4,7 @@ import { storeLayout } from './paths.js';
 import { requireRoot } from './privileges.js';
 import { trashName } from './staging.js';
 import { requireInstalled } from './store.js';
-import { runtimesInUse } from './usage.js';
+import { runtimesInUse } from '../launcher/processes.js';
 
 /** Removes an installed runtime; refuses while a job runs in it unless forced. */
 export function removeRuntime(root: string, name: string, force = false): { name: string } {

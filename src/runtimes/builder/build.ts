@@ -8,11 +8,13 @@
 // with --force the old runtime is swapped out the same way `rnx runtime install --force` does). On any
 // failure the temporary runtime and the build directory are removed. A process that died mid-build leaves
 // pid-named leftovers that the next build removes.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ExitCode, UserError } from '../../util/errors.js';
+import { describeError, ExitCode, UserError } from '../../util/errors.js';
 import { pidFromName, removeDebrisOfDeadProcesses } from '../../util/debris.js';
+import { checkLauncher } from '../../launcher/locate.js';
 import { CONF_PATH, LAUNCHER_PATH } from '../../launcher/paths.js';
+import { readPolicy } from '../../launcher/policy.js';
 import { scratchRuntimeName, scratchOwnerPid } from '../names.js';
 import { requireRoot } from '../privileges.js';
 import { storeLayout, runtimeFiles } from '../paths.js';
@@ -106,21 +108,16 @@ export function cleanStaleBuilds(root: string): string[] {
 
 /** Why the launcher cannot run the recipe's tests for a store at `root`, or undefined when it can. */
 export function launcherProblem(root: string, launcher = LAUNCHER_PATH, conf = CONF_PATH): string | undefined {
-  let st;
   try {
-    st = statSync(launcher);
-  } catch {
-    return `rnx-launch is not installed at ${launcher}; run: sudo rnx setup (or build with --skip-tests)`;
+    checkLauncher(launcher, conf);
+  } catch (err) {
+    return `${describeError(err)} (or build with --skip-tests)`;
   }
-  if (!st.isFile() || st.uid !== 0 || (st.mode & 0o4000) === 0) return `${launcher} is not a setuid-root program; run: sudo rnx setup`;
-  let runtimesDir = '/opt/rnx/runtimes';
+  let runtimesDir: string;
   try {
-    for (const line of readFileSync(conf, 'utf8').split('\n')) {
-      const m = /^\s*runtimes_dir\s*=\s*(\S+)/.exec(line.replace(/#.*/, ''));
-      if (m) runtimesDir = m[1]!;
-    }
-  } catch {
-    return `the launcher policy ${conf} is missing; run: sudo rnx setup`;
+    runtimesDir = readPolicy(conf).runtimesDir;
+  } catch (err) {
+    return `the launcher policy ${conf} cannot be read (${describeError(err)}); run: sudo rnx setup`;
   }
   const want = resolve(storeLayout.runtimesDir(root));
   if (resolve(runtimesDir) !== want) {
