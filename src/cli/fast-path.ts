@@ -4,7 +4,7 @@
 import { reportError } from './report-error.js';
 import { DEFAULT_STORE_ROOT } from '../runtimes/paths.js';
 import { parseRunArgs } from './run-options.js';
-import { runJobCommand } from './job-run.js';
+import { runJobCommand } from './job/run.js';
 
 /** Runs `job run` and returns its exit code, or undefined when main.ts should handle the words (help, or not `job run`). */
 export async function runJobFastPath(argv: string[]): Promise<number | undefined> {

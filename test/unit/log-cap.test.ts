@@ -3,7 +3,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planPrune } from '../../src/cli/job-prune.js';
+import { planPrune } from '../../src/cli/job/prune.js';
 import { parseRunArgs } from '../../src/cli/run-options.js';
 import { DroppedOutput, formatDropped, gapMarker } from '../../src/jobs/dropped.js';
 import { parseEvents } from '../../src/jobs/events.js';

@@ -28,7 +28,7 @@ export function registerJobCommands(program: Command): Command {
     .option('-a, --all', 'include finished jobs')
     .option('--json', 'print JSON')
     .action(async (opts: { all?: boolean; json?: boolean }) => {
-      const { listJobsCommand } = await import('../job-views.js');
+      const { listJobsCommand } = await import('../job/list.js');
       listJobsCommand(opts);
     });
 
@@ -38,7 +38,7 @@ export function registerJobCommands(program: Command): Command {
     .argument('<id>', 'job id, unique id prefix, or job name')
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const { statusCommand } = await import('../job-views.js');
+      const { statusCommand } = await import('../job/status.js');
       statusCommand(id, opts);
     });
 
@@ -48,7 +48,7 @@ export function registerJobCommands(program: Command): Command {
     .argument('<id>', 'job id, unique id prefix, or job name')
     .option('-f, --follow', 'keep printing until the job ends')
     .action(async (id: string, opts: { follow?: boolean }) => {
-      const { logsCommand } = await import('../job-views.js');
+      const { logsCommand } = await import('../job/logs.js');
       await logsCommand(id, opts);
     });
 
@@ -60,7 +60,7 @@ export function registerJobCommands(program: Command): Command {
     .option('--interval <duration>', 'refresh interval with --watch (e.g. 1s, 500ms)', '1s')
     .option('--json', 'print JSON (one object per sample with --watch)')
     .action(async (id: string, opts: { watch?: boolean; interval: string; json?: boolean }) => {
-      const { statsCommand } = await import('../job-views.js');
+      const { statsCommand } = await import('../job/stats.js');
       await statsCommand(id, opts);
     });
 
@@ -70,7 +70,7 @@ export function registerJobCommands(program: Command): Command {
     .argument('<id>', 'job id, unique id prefix, or job name')
     .option('--grace <duration>', 'time to wait before SIGKILL', '5s')
     .action(async (id: string, opts: { grace: string }) => {
-      const { stopCommand } = await import('../job-views.js');
+      const { stopCommand } = await import('../job/stop.js');
       await stopCommand(id, opts);
     });
 
@@ -82,7 +82,7 @@ export function registerJobCommands(program: Command): Command {
     .option('--dry-run', 'only list what would be removed')
     .option('--json', 'print JSON')
     .action(async (opts: { olderThan?: string; keep?: string; dryRun?: boolean; json?: boolean }) => {
-      const { pruneCommand } = await import('../job-prune.js');
+      const { pruneCommand } = await import('../job/prune.js');
       pruneCommand(opts);
     });
 
@@ -91,7 +91,7 @@ export function registerJobCommands(program: Command): Command {
     .description("remove a finished job's record and output")
     .argument('<id...>', 'job ids, unique id prefixes, or job names')
     .action(async (ids: string[]) => {
-      const { rmCommand } = await import('../job-views.js');
+      const { rmCommand } = await import('../job/rm.js');
       rmCommand(ids);
     });
 

@@ -1,20 +1,20 @@
 // `rnx job run`: start a job, stream its output, stop it on Ctrl-C, exit with its status.
 import { writeSync } from 'node:fs';
-import { checkLauncher } from '../launcher/locate.js';
-import { DroppedOutput, gapMarker } from '../jobs/dropped.js';
-import { readEvents } from '../jobs/events.js';
-import { FileWaiter } from '../jobs/file-waiter.js';
-import { followFile, writeToFd } from '../jobs/follow.js';
-import { followNatively, installedFollower } from '../jobs/native-follow.js';
-import { parseCores, parseCpu, parseDuration, parseEnvAssignment, parseLogMax, parseMemory, parsePids } from '../jobs/limits.js';
-import { startJob, type StartedJob } from '../jobs/runner.js';
-import { markStopRequested, signalJob } from '../jobs/stop.js';
-import { JobStore } from '../jobs/store.js';
-import type { JobLimits, JobRecord } from '../jobs/types.js';
-import { requireInstalled } from '../runtimes/lookup.js';
-import { ExitCode } from '../util/errors.js';
-import type { RunCliOptions } from './commands/job.js';
-import { checkWorkdir } from '../jobs/workdir.js';
+import { checkLauncher } from '../../launcher/locate.js';
+import { DroppedOutput, gapMarker } from '../../jobs/dropped.js';
+import { readEvents } from '../../jobs/events.js';
+import { FileWaiter } from '../../jobs/file-waiter.js';
+import { followFile, writeToFd } from '../../jobs/follow.js';
+import { followNatively, installedFollower } from '../../jobs/native-follow.js';
+import { parseCores, parseCpu, parseDuration, parseEnvAssignment, parseLogMax, parseMemory, parsePids } from '../../jobs/limits.js';
+import { startJob, type StartedJob } from '../../jobs/runner.js';
+import { markStopRequested, signalJob } from '../../jobs/stop.js';
+import { JobStore } from '../../jobs/store.js';
+import type { JobLimits, JobRecord } from '../../jobs/types.js';
+import { requireInstalled } from '../../runtimes/lookup.js';
+import { ExitCode } from '../../util/errors.js';
+import type { RunCliOptions } from '../commands/job.js';
+import { checkWorkdir } from '../../jobs/workdir.js';
 
 const GRACE_MS = 5000;
 

@@ -1,12 +1,12 @@
 // `rnx job prune`: removes the records (and output) of finished jobs, so a long-lived host does not keep them forever.
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDuration } from '../jobs/limits.js';
-import { JobStore } from '../jobs/store.js';
-import { FINAL_STATES, type JobRecord } from '../jobs/types.js';
-import { ExitCode, UserError } from '../util/errors.js';
-import { formatBytes, formatDate } from '../util/format.js';
-import { printJson } from './context.js';
+import { parseDuration } from '../../jobs/limits.js';
+import { JobStore } from '../../jobs/store.js';
+import { FINAL_STATES, type JobRecord } from '../../jobs/types.js';
+import { ExitCode, UserError } from '../../util/errors.js';
+import { formatBytes, formatDate } from '../../util/format.js';
+import { printJson } from '../context.js';
 
 export interface PrunePolicy {
   /** Finished jobs that ended longer ago than this go. */
