@@ -81,22 +81,10 @@ static int valid_hostname(const char *s)
     return 1;
 }
 
-static int valid_env(const char *s)
-{
-    const char *eq = strchr(s, '=');
-    if (!eq || eq == s || strlen(s) > MAX_ENV_LEN) return 0;
-    for (const char *p = s; p < eq; p++) {
-        char c = *p;
-        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (p != s && c >= '0' && c <= '9');
-        if (!ok) return 0;
-    }
-    return 1;
-}
-
 /* one KEY=VALUE for the job, from --env or --env-fd: the same checks, and one limit for both together */
 static void add_env(struct opts *o, const char *kv, const char *what)
 {
-    if (!valid_env(kv)) fail("%s: expected KEY=VALUE with KEY of [A-Za-z_][A-Za-z0-9_]*, got '%.40s'", what, kv);
+    if (!valid_env_entry(kv)) fail("%s: expected KEY=VALUE with KEY of [A-Za-z_][A-Za-z0-9_]*, got '%.40s'", what, kv);
     if (o->n_env >= MAX_ENV) fail("too many environment variables for the job (max %d, --env and --env-fd together)", MAX_ENV);
     o->env[o->n_env++] = kv;
 }

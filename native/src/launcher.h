@@ -38,6 +38,7 @@ int parse_size(const char *s, uint64_t *out);         /* digits with optional K/
 int read_file_at(int dirfd, const char *name, char *buf, size_t size); /* -1 or length */
 int write_file_at(int dirfd, const char *name, const char *val);       /* 0 or -1 (errno) */
 uint64_t monotonic_usec(void);
+int valid_env_entry(const char *s);   /* KEY=VALUE, KEY [A-Za-z_][A-Za-z0-9_]*, at most MAX_ENV_LEN */
 int valid_job_id(const char *s);
 int reserved_job_id(const char *s);      /* the name of a cgroup control file */
 int valid_runtime_name(const char *s);

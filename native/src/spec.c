@@ -13,18 +13,6 @@
 
 static char g_spec_buf[SPEC_MAX_SIZE + 1];
 
-static int valid_env_entry(const char *s)
-{
-    const char *eq = strchr(s, '=');
-    if (!eq || eq == s || strlen(s) > MAX_ENV_LEN) return 0;
-    for (const char *p = s; p < eq; p++) {
-        char c = *p;
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (p != s && c >= '0' && c <= '9')))
-            return 0;
-    }
-    return 1;
-}
-
 void load_spec(int runtime_dirfd, const char *name, struct spec *s)
 {
     memset(s, 0, sizeof *s);

@@ -159,6 +159,20 @@ uint64_t monotonic_usec(void)
     return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
 }
 
+/* KEY=VALUE for the job's environment, with KEY of [A-Za-z_][A-Za-z0-9_]* and at most MAX_ENV_LEN in all: the
+ * one rule for --env, --env-fd and launch.spec's env lines */
+int valid_env_entry(const char *s)
+{
+    const char *eq = strchr(s, '=');
+    if (!eq || eq == s || strlen(s) > MAX_ENV_LEN) return 0;
+    for (const char *p = s; p < eq; p++) {
+        char c = *p;
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (p != s && c >= '0' && c <= '9');
+        if (!ok) return 0;
+    }
+    return 1;
+}
+
 int valid_job_id(const char *s)
 {
     size_t n = strlen(s);
