@@ -48,6 +48,8 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
   const selectedRuntime = useStore(state.runtimes, (s) => s.selected);
   const inspected = useStore(state.inspect, (s) => s.runtime);
   const selectedJob = useStore(state.jobs, (s) => s.selected);
+  const describing = useStore(state.jobs, (s) => s.describing);
+  const command = useStore(state.ui, (s) => s.command);
   // Re-render when a text field starts or stops editing, for the status bar's hint.
   useStore(state.runtimes, (s) => s.filterEditing || s.installEditing);
   useStore(state.jobs, (s) => s.filterEditing);
@@ -84,11 +86,11 @@ function Shell({ state, theme, size: fixed, onQuit }: AppProps) {
     view === 'inspect'
       ? `Inspect ${inspected ?? ''}${viewerOpen ? ' › file' : ''}`
       : view === 'jobs'
-        ? `Jobs${selectedJob ? ` › ${selectedJob}` : ''}${jobFocus === 'output' ? ' › output' : ''}`
+        ? `Jobs${selectedJob ? ` › ${selectedJob}` : ''}${describing ? ' › describe' : jobFocus === 'output' ? ' › output' : ''}`
         : view === 'launch'
           ? 'Launch'
           : `Runtimes${selectedRuntime ? ` › ${selectedRuntime}` : ''}`;
-  const editingHint = state.editing() && view !== 'launch' ? 'Enter: done  Esc: clear' : undefined;
+  const editingHint = command !== undefined ? undefined : state.editing() && view !== 'launch' ? 'Enter: done  Esc: clear' : undefined;
   // The view layer now: the app re-renders on every store change that moves it (subscribed above).
   const scopes = focus.viewScopes();
 

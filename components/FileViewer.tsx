@@ -11,7 +11,9 @@ export function FileViewer({ width, height }: ViewProps) {
   const viewer = useStore(ins, (s) => s.viewer);
   const body = Math.max(1, height - 2);
   if (!viewer) return null;
-  const numW = String(viewer.lines.length).length;
+  const w = viewer.window;
+  // a large file is held a window at a time: its line numbers are not known, where in it you are is
+  const numW = w ? 0 : String(viewer.lines.length).length;
   const textW = Math.max(1, width - numW - 1);
   const rows: Array<{ text: string; n: number; first: boolean }> = [];
   for (let i = viewer.top; i < viewer.lines.length && rows.length < body; i++) {
@@ -19,7 +21,9 @@ export function FileViewer({ width, height }: ViewProps) {
     const parts = viewer.wrap ? wrapRows(line, textW) : [line];
     for (const [j, p] of parts.entries()) rows.push({ text: p, n: i, first: j === 0 });
   }
-  const pos = `${Math.min(viewer.top + 1, viewer.lines.length)}-${Math.min(viewer.top + body, viewer.lines.length)}/${viewer.lines.length}`;
+  const pos = w
+    ? `byte ${(w.offsets[viewer.top] ?? w.start).toLocaleString('en-US')} of ${w.size.toLocaleString('en-US')} (${Math.floor(((w.offsets[viewer.top] ?? w.start) * 100) / Math.max(1, w.size))}%, paged)`
+    : `${Math.min(viewer.top + 1, viewer.lines.length)}-${Math.min(viewer.top + body, viewer.lines.length)}/${viewer.lines.length}`;
   const status =
     viewer.searchEditing || viewer.query
       ? `/${viewer.query}${viewer.searchEditing ? '▏' : ''}${viewer.query && !viewer.searchEditing ? (viewer.match === undefined ? ' (no match)' : ` (line ${viewer.match + 1})`) : ''}`
@@ -32,7 +36,7 @@ export function FileViewer({ width, height }: ViewProps) {
       <Box flexDirection="column" height={body}>
         {rows.slice(0, body).map((r, i) => (
           <Text key={i} wrap="truncate-end">
-            <Text color={theme.muted}>{r.first ? String(r.n + 1).padStart(numW) : ' '.repeat(numW)} </Text>
+            {w ? null : <Text color={theme.muted}>{r.first ? String(r.n + 1).padStart(numW) : ' '.repeat(numW)} </Text>}
             <Text inverse={r.n === viewer.match}>{fit(r.text, textW, theme.glyphs.ellipsis)}</Text>
           </Text>
         ))}

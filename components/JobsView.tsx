@@ -2,9 +2,11 @@ import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import { jobDurationMs } from '../src/jobs/types.js';
 import { jobsListRows } from '../src/tui/layout.js';
-import { stateColor } from '../src/tui/theme.js';
+import { jobColor } from '../src/tui/theme.js';
+import { exitText } from '../src/jobs/describe.js';
 import { fit, formatDuration } from '../src/tui/text.js';
 import { useApp } from './AppContext.js';
+import { DescribePane } from './DescribePane.js';
 import { OutputPane } from './OutputPane.js';
 import type { ViewProps } from './RuntimesView.js';
 import { UsagePane } from './UsagePane.js';
@@ -22,9 +24,14 @@ export function JobsView({ width, height }: ViewProps) {
   const focus = useStore(js, (s) => s.focus);
   const zoom = useStore(js, (s) => s.zoom);
   const sort = useStore(js, (s) => s.sort);
+  const reverse = useStore(js, (s) => s.reverse);
   const stopping = useStore(js, (s) => s.stopping);
   const error = useStore(js, (s) => s.error);
   const now = useStore(js, (s) => s.clock);
+  const marked = useStore(js, (s) => s.marked);
+  const describing = useStore(js, (s) => s.describing);
+  const allUsers = useStore(js, (s) => s.allUsers);
+  const markCount = Object.keys(marked).length;
   const job = rows.find((j) => j.id === selected) ?? js.getState().selectedJob();
   const listRows = jobsListRows(height, rows.length);
 
@@ -37,12 +44,41 @@ export function JobsView({ width, height }: ViewProps) {
   const outW = wide && !zoom ? width - usageW - 1 : width;
   const outH = wide || zoom ? restH : restH - usageH;
 
-  const idW = 12;
-  const stateW = 9;
-  const rtW = Math.min(18, Math.max(8, Math.floor(width * 0.16)));
+  // Columns size to their content (within bounds) and the terminal; the command takes what is left.
+  const widest = (vals: string[], min: number, max: number) => Math.max(min, Math.min(max, Math.max(0, ...vals.map((v) => v.length))));
+  const idW = widest(
+    rows.map((j) => j.name ?? j.id),
+    12,
+    Math.max(12, Math.floor(width * 0.2)),
+  );
+  const stateW = widest(
+    rows.map((j) => (stopping[j.id] ? 'stopping' : j.state)),
+    6,
+    9,
+  );
+  const rtW = widest(
+    rows.map((j) => j.runtime),
+    8,
+    Math.max(8, Math.floor(width * 0.22)),
+  );
   const durW = 7;
-  const exitW = 4;
-  const cmdW = Math.max(8, width - idW - stateW - rtW - durW - exitW - 7);
+  const exitW = widest(
+    rows.map((j) => exitText(j)),
+    4,
+    7,
+  );
+  const userW = allUsers
+    ? widest(
+        rows.map((j) => j.user ?? String(j.uid)),
+        4,
+        12,
+      )
+    : 0;
+  const cmdW = Math.max(8, width - idW - stateW - rtW - durW - exitW - 7 - (allUsers ? userW + 1 : 0));
+  const userCol = (s: string) => (allUsers ? `${fit(s, userW)} ` : '');
+  const arrow = reverse ? (theme.unicode ? '▲' : '^') : theme.unicode ? '▼' : 'v';
+  const head = (name: string, key: typeof sort) => (sort === key ? `${name}${arrow}` : name);
+  const extras = [markCount ? `${markCount} marked` : '', allUsers ? 'all users' : ''].filter(Boolean).join(' · ');
   const bodyRows = listRows - 1;
   const selIndex = Math.max(
     0,
@@ -56,7 +92,7 @@ export function JobsView({ width, height }: ViewProps) {
           {filterLine ? <Text color={theme.accent}>{fit(`/${filter}${filterEditing ? '▏' : ''}   ${rows.length} of ${all}`, width)}</Text> : null}
           <Text bold color={focus === 'list' ? undefined : theme.muted}>
             {fit(
-              ` ${fit('JOB', idW)} ${fit('STATE', stateW)} ${fit('RUNTIME', rtW)} ${fit('COMMAND', cmdW)} ${fit('TIME', durW, '…', 'right')} ${fit('EXIT', exitW, '…', 'right')}${sort !== 'created' ? `  by ${sort}` : ''}`,
+              ` ${fit(head('JOB', 'created'), idW)} ${userCol('USER')}${fit(head('STATE', 'state'), stateW)} ${fit(head('RUNTIME', 'runtime'), rtW)} ${fit(`COMMAND${extras ? `  (${extras})` : ''}${rows.length > bodyRows ? `  ${start + 1}-${Math.min(rows.length, start + bodyRows)} of ${rows.length}` : ''}`, cmdW)} ${fit(head('TIME', 'duration'), durW, '…', 'right')} ${fit('EXIT', exitW, '…', 'right')}`,
               width,
             )}
           </Text>
@@ -67,20 +103,26 @@ export function JobsView({ width, height }: ViewProps) {
           {rows.slice(start, start + bodyRows).map((j) => {
             const sel = j.id === selected;
             const st = stopping[j.id] ? 'stopping' : j.state;
-            const line = `${sel ? theme.glyphs.selected : ' '}${fit(j.name ? `${j.name}` : j.id, idW)} ${fit(st, stateW)} ${fit(j.runtime, rtW)} ${fit(formatCommand(j.command), cmdW)} ${fit(formatDuration(jobDurationMs(j, now)), durW, '…', 'right')} ${fit(j.exitCode !== undefined ? String(j.exitCode) : '', exitW, '…', 'right')}`;
+            const mark = marked[j.id] ? '*' : sel ? theme.glyphs.selected : ' ';
+            const line = `${mark}${fit(j.name ? `${j.name}` : j.id, idW)} ${userCol(j.user ?? String(j.uid))}${fit(st, stateW)} ${fit(j.runtime, rtW)} ${fit(formatCommand(j.command), cmdW)} ${fit(formatDuration(jobDurationMs(j, now)), durW, '…', 'right')} ${fit(j.state === 'running' ? '' : exitText(j), exitW, '…', 'right')}`;
             return (
-              <Text key={j.id} inverse={sel && focus === 'list'} bold={sel} color={stateColor(theme, j.state)}>
+              <Text key={j.id} inverse={sel && focus === 'list'} bold={sel} color={jobColor(theme, j)}>
                 {fit(line, width)}
               </Text>
             );
           })}
         </Box>
       )}
-      <Box flexDirection={wide && !zoom ? 'row' : 'column'} height={restH}>
-        <OutputPane width={outW} height={outH} focused={focus === 'output'} />
-        {wide && !zoom ? <Box width={1} /> : null}
-        {zoom ? null : <UsagePane width={usageW} height={usageH} job={job} />}
-      </Box>
+      {describing ? (
+        // the description takes the room of both panes: it is longer than the usage pane is useful
+        <DescribePane width={width} height={restH} />
+      ) : (
+        <Box flexDirection={wide && !zoom ? 'row' : 'column'} height={restH}>
+          <OutputPane width={outW} height={outH} focused={focus === 'output'} />
+          {wide && !zoom ? <Box width={1} /> : null}
+          {zoom ? null : <UsagePane width={usageW} height={usageH} job={job} />}
+        </Box>
+      )}
     </Box>
   );
 }

@@ -5,6 +5,9 @@ import { fit } from '../src/tui/text.js';
 import { useApp } from './AppContext.js';
 import type { ViewProps } from './RuntimesView.js';
 
+/** A value on one line: a multi-line command shows its newlines and tabs as \n and \t (as formatCommand does). */
+const escapeControls = (v: string) => v.replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\r/g, '\\r');
+
 /** Start a job: runtime, command, limits, network, workdir, environment; validated as you type (keys: focus.ts). */
 export function LaunchForm({ width, height }: ViewProps) {
   const { state, theme } = useApp();
@@ -28,7 +31,7 @@ export function LaunchForm({ width, height }: ViewProps) {
     if (f.kind === 'choice') {
       const display = f.id === 'runtime' ? v || '(none installed)' : v;
       shown = `‹ ${display} ›${f.id === 'runtime' && runtimes.length > 1 ? `  (${runtimes.indexOf(v) + 1}/${runtimes.length})` : ''}`;
-    } else shown = `${v}${isFocus ? '▏' : ''}`;
+    } else shown = `${escapeControls(v)}${isFocus ? '▏' : ''}`;
     const err = errors[f.id];
     const showErr = err && (showAll || touched[f.id] || (v !== '' && f.id !== 'command'));
     lines.push({ text: `${isFocus ? theme.glyphs.selected : ' '} ${fit(f.label, labelW)} ${fit(shown, valueW)}`, inverse: isFocus, bold: isFocus });

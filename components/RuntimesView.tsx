@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useStore } from 'zustand';
 import type { RuntimeInfo } from '../src/runtimes/store.js';
-import { formatBytes } from '../src/util/format.js';
+import { formatBytes, formatDate } from '../src/util/format.js';
 import { fit } from '../src/tui/text.js';
 import { useApp } from './AppContext.js';
 import { RuntimeDetail } from './RuntimeDetail.js';
@@ -29,16 +29,43 @@ export function RuntimesView({ width, height }: ViewProps) {
   const error = useStore(rt, (s) => s.error);
   const info = useStore(rt, (s) => (s.selected ? s.details[s.selected] : undefined));
 
+  // Columns size to their content; wide terminals give the list what it needs (between 40% and 60%),
+  // and INSTALLED appears where there is room for it. The sort column's header carries ▲/▼.
+  const widest = (vals: string[], min: number, max: number) => Math.max(min, Math.min(max, Math.max(0, ...vals.map((v) => v.length))));
+  const all = rt.getState().all;
+  const nameNeed = widest(
+    all.map((r) => r.name),
+    8,
+    40,
+  );
+  const verW = widest(
+    all.map((r) => r.version),
+    7,
+    12,
+  );
+  const langW = widest(
+    all.map((r) => r.language ?? '-'),
+    8,
+    12,
+  );
+  const fixed = 2 + 1 + verW + 1 + langW + 1 + 10 + 2 + 5 + 1 + 5;
+  const instW = 16;
   const wide = width >= 110;
-  const listWidth = wide ? Math.floor(width * 0.5) : width;
+  const listWidth = wide ? Math.max(Math.floor(width * 0.4), Math.min(Math.floor(width * 0.6), fixed + nameNeed + 1 + instW)) : width;
+  const showInstalled = listWidth - fixed - nameNeed >= instW + 1;
   const listHeight = wide ? height : Math.max(4, Math.min(rows.length + 3, Math.floor(height * 0.45)));
   const detailWidth = wide ? width - listWidth - 1 : width;
   const detailHeight = wide ? height : height - listHeight;
 
   const mark = (r: { ok: boolean } | undefined) => (r ? (r.ok ? 'ok' : 'FAIL') : '-');
-  const nameW = Math.max(8, listWidth - 2 - 10 - 9 - 11 - 6 - 6 - 6);
-  const header = `  ${fit('NAME', nameW)} ${fit('VERSION', 9)} ${fit('LANGUAGE', 8)} ${fit('SIZE', 10, '…', 'right')}  ${fit('VERIF', 5)} ${fit('CHECK', 5)}`;
-  const top0 = filterEditing || filter || installEditing ? 1 : 0;
+  const nameW = Math.max(8, listWidth - fixed - (showInstalled ? instW + 1 : 0));
+  const arrow = reverse ? (theme.unicode ? '▲' : '^') : theme.unicode ? '▼' : 'v';
+  const h = (title: string, key: typeof sort) => (sort === key ? `${title}${arrow}` : title);
+  const inst = (text: string) => (showInstalled ? ` ${fit(text, instW)}` : '');
+  const header = `  ${fit(h('NAME', 'name'), nameW)} ${fit(h('VERSION', 'version'), verW)} ${fit(h('LANGUAGE', 'language'), langW)} ${fit(h('SIZE', 'size'), 10, '…', 'right')}  ${fit('VERIF', 5)} ${fit('CHECK', 5)}${inst(h('INSTALLED', 'installed'))}`;
+  const editingLine = filterEditing || filter || installEditing ? 1 : 0;
+  // a list that scrolls says which of its rows are shown ("3-9 of 14")
+  const top0 = editingLine || rows.length > listHeight - 1 ? 1 : 0;
   const bodyRows = Math.max(1, listHeight - 1 - top0);
   const selIndex = Math.max(
     0,
@@ -52,7 +79,14 @@ export function RuntimesView({ width, height }: ViewProps) {
         {installEditing ? (
           <Text color={theme.accent}>{fit(`install from (recipe, archive or directory): ${installSource}▏`, listWidth)}</Text>
         ) : top0 ? (
-          <Text color={theme.accent}>{fit(`/${filter}${filterEditing ? '▏' : ''}   ${rows.length} of ${rt.getState().all.length}`, listWidth)}</Text>
+          <Text color={theme.accent}>
+            {fit(
+              editingLine
+                ? `/${filter}${filterEditing ? '▏' : ''}   ${rows.length} of ${all.length}`
+                : `${start + 1}-${Math.min(rows.length, start + bodyRows)} of ${rows.length}`,
+              listWidth,
+            )}
+          </Text>
         ) : null}
         <Text bold>{fit(`${header}`, listWidth)}</Text>
         {!loaded ? <Text color={theme.muted}>loading…</Text> : null}
@@ -64,7 +98,7 @@ export function RuntimesView({ width, height }: ViewProps) {
           const sel = r.name === selected;
           const v = verified[r.name];
           const c = checked[r.name];
-          const line = `${sel ? theme.glyphs.selected : ' '} ${fit(r.name, nameW)} ${fit(r.version, 9)} ${fit(r.language ?? '-', 8)} ${fit(formatBytes(r.bytes), 10, '…', 'right')}  ${fit(mark(v), 5)} ${fit(mark(c), 5)}`;
+          const line = `${sel ? theme.glyphs.selected : ' '} ${fit(r.name, nameW)} ${fit(r.version, verW)} ${fit(r.language ?? '-', langW)} ${fit(formatBytes(r.bytes), 10, '…', 'right')}  ${fit(mark(v), 5)} ${fit(mark(c), 5)}${inst(r.installedAt ? formatDate(r.installedAt) : '-')}`;
           return (
             <Text key={r.name} inverse={sel} color={r.problem ? theme.warn : v?.ok === false || c?.ok === false ? theme.error : undefined}>
               {fit(line, listWidth)}

@@ -1,5 +1,6 @@
 // The job store: one directory per job under the user's state directory.
 import {
+  chownSync,
   closeSync,
   existsSync,
   fstatSync,
@@ -11,6 +12,7 @@ import {
   renameSync,
   rmSync,
   statfsSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -83,6 +85,11 @@ export class JobStore {
     const file = this.file(record.id, 'record');
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, recordText(record), { mode: 0o600 });
+    // Root stopping or reading another user's job writes into that user's directory: the record stays theirs.
+    if (process.getuid?.() === 0) {
+      const owner = statSync(this.dir(record.id));
+      if (owner.uid !== 0) chownSync(tmp, owner.uid, owner.gid);
+    }
     renameSync(tmp, file);
   }
 

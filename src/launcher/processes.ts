@@ -1,6 +1,6 @@
 // rnx-launch processes, told apart by their command line (`/proc/PID/cmdline`): the supervisor, the guard and the
 // job's PID 1 keep the launcher's argv, which names the job (`--job-id ID`) and the runtime (`--runtime NAME`).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 function argvOf(pid: number | string): string[] | undefined {
   try {
@@ -42,4 +42,22 @@ export function runtimesInUse(): Map<string, number[]> {
     if (name) inUse.set(name, [...(inUse.get(name) ?? []), Number(entry)]);
   }
   return inUse;
+}
+
+/** The runtime and command of a job, from its launcher's command line (`--runtime NAME … -- COMMAND…`). */
+export function launcherJob(pid: number): { runtime?: string; command: string[] } | undefined {
+  const argv = argvOf(pid);
+  if (!argv?.[0]?.endsWith('rnx-launch')) return undefined;
+  const args = argv.slice(1, argv.at(-1) === '' ? -1 : undefined);
+  const dash = args.indexOf('--');
+  return { runtime: optionValue(args, 'runtime'), command: dash >= 0 ? args.slice(dash + 1) : [] };
+}
+
+/** Where a launcher's descriptor `fd` leads (root can read any process's). */
+export function launcherFdPath(pid: number, fd: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/fd/${fd}`);
+  } catch {
+    return undefined;
+  }
 }

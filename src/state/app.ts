@@ -31,7 +31,8 @@ export function createAppState(deps: AppDeps, opts: AppStateOptions = {}) {
 
   const followSelection = () => {
     const id = jobs.getState().selected;
-    output.getState().open(id, id ? deps.jobStore.file(id, 'output') : undefined);
+    // another user's job (root, u) has its output in that user's state directory
+    output.getState().open(id, id ? jobs.getState().storeFor(id).file(id, 'output') : undefined);
     if (usage.getState().jobId !== id) usage.getState().sample(jobs.getState().selectedJob());
   };
 
@@ -76,7 +77,7 @@ export function createAppState(deps: AppDeps, opts: AppStateOptions = {}) {
     /** Whether a text field has the keyboard (then global keys like q are typed, not run). */
     editing(): boolean {
       const view = ui.getState().view;
-      if (view === 'launch') return true;
+      if (ui.getState().command !== undefined || view === 'launch') return true;
       if (view === 'runtimes') return runtimes.getState().filterEditing || runtimes.getState().installEditing;
       if (view === 'inspect') return inspect.getState().findEditing || inspect.getState().viewer?.searchEditing === true;
       if (view === 'jobs') return jobs.getState().filterEditing || output.getState().searchEditing;

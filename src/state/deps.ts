@@ -1,6 +1,9 @@
 // What the app's stores need from the outside world. Defaults call the library modules; tests override.
 import { join } from 'node:path';
 import { JobStore } from '../jobs/store.js';
+import { listAllUsersJobs, type UserJob } from '../jobs/all-users.js';
+import { describeJob, type JobDescription } from '../jobs/describe.js';
+import { readEvents } from '../jobs/events.js';
 import { startJob, type RunRequest } from '../jobs/runner.js';
 import { stopJob } from '../jobs/stop.js';
 import type { JobRecord } from '../jobs/types.js';
@@ -26,6 +29,9 @@ export interface AppOps {
   removeRuntime(root: string, name: string): void;
   installRuntime(root: string, source: string, force: boolean, onEvent: (e: InstallEvent) => void): Promise<string>;
   listJobs(store: JobStore): JobRecord[];
+  /** Every user's jobs root can find (all-users.ts); `known`: state directories found before. */
+  listAllJobs(store: JobStore, known: string[]): { jobs: UserJob[]; dirs: string[] };
+  describeJob(store: JobStore, id: string): JobDescription;
   startJob(store: JobStore, req: Omit<RunRequest, 'launcher' | 'detach' | 'runtimeDir'> & { root: string }): Promise<JobRecord>;
   stopJob(store: JobStore, id: string): Promise<JobRecord>;
   removeJob(store: JobStore, id: string): void;
@@ -39,6 +45,8 @@ export interface AppDeps {
   ops: AppOps;
   /** Hands the terminal to a shell in the runtime (set by the app's entry point). */
   shell?: (name: string) => Promise<number>;
+  /** Ctrl-Z: gives the terminal back and stops the app until it is continued (set by the app's entry point). */
+  suspend?: () => void;
 }
 
 function launcher(): Promise<string> {
@@ -70,6 +78,8 @@ export const defaultOps: AppOps = {
     return describeInstalled(result);
   },
   listJobs: (store) => store.list(),
+  listAllJobs: (store, known) => listAllUsersJobs(store, known),
+  describeJob: (store, id) => describeJob(store.read(id), readEvents(store.file(id, 'events')), store.file(id, 'output')),
   async startJob(store, req) {
     const path = await launcher();
     const { root, ...rest } = req;

@@ -4,7 +4,19 @@ import { createStore } from 'zustand/vanilla';
 import { runtimeFiles, storeLayout } from '../runtimes/paths.js';
 import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
-import { ancestors, buildTree, flatten, readTreeText, resolveInTree, type Row, type Tree } from './tree-model.js';
+import {
+  ancestors,
+  buildTree,
+  flatten,
+  MAX_VIEW_BYTES,
+  readTreeText,
+  readTreeWindow,
+  resolveInTree,
+  type Resolution,
+  type Row,
+  type TextWindow,
+  type Tree,
+} from './tree-model.js';
 
 export interface Viewer {
   title: string;
@@ -14,6 +26,8 @@ export interface Viewer {
   searchEditing: boolean;
   query: string;
   match: number | undefined;
+  /** A file over MAX_VIEW_BYTES: the part of it held now (lines are that part's; search looks in it). */
+  window?: { start: number; end: number; size: number; offsets: number[] };
 }
 
 export interface InspectState {
@@ -51,6 +65,29 @@ export type InspectStore = ReturnType<typeof createInspectStore>;
 
 export function createInspectStore(deps: AppDeps) {
   return createStore<InspectState>()((set, get) => {
+    // The large file being paged through, and a count that drops the answer of a read overtaken by another.
+    let paged: { treeDir: string; resolved: Resolution & { ok: true } } | undefined;
+    let reads = 0;
+    const windowed = (v: Viewer, w: TextWindow, top: number): Viewer => ({
+      ...v,
+      lines: w.lines,
+      window: { start: w.start, end: w.end, size: w.size, offsets: w.offsets },
+      top: Math.max(0, Math.min(Math.max(0, w.lines.length - 1), top)),
+      match: undefined,
+    });
+    /** Reads the window around byte `target` (or ending at it) and puts line `target` + `shift` at the top. */
+    const page = async (target: number, shift: number, anchor: 'start' | 'end' = 'start') => {
+      if (!paged) return;
+      const n = ++reads;
+      const { treeDir, resolved } = paged;
+      const from = anchor === 'end' ? target : Math.max(0, target - (128 << 10));
+      const w = await readTreeWindow(treeDir, resolved, from, anchor).catch(() => undefined);
+      const v = get().viewer;
+      if (!w || !v?.window || n !== reads) return;
+      let i = w.offsets.findIndex((o) => o >= target);
+      if (i < 0) i = w.lines.length - 1;
+      set({ viewer: windowed(v, w, i + shift) });
+    };
     const keepVisible = (cursor: number, rows = get().rows) => {
       const { top, height } = get();
       const h = Math.max(1, height);
@@ -154,7 +191,16 @@ export function createInspectStore(deps: AppDeps) {
         }
         const title = node.type === 'symlink' ? `/${node.path} ${'->'} ${resolved.path}` : `/${node.path}`;
         try {
-          const lines = await readTreeText(join(storeLayout.runtimeDir(deps.root, runtime), runtimeFiles.tree), resolved);
+          const treeDir = join(storeLayout.runtimeDir(deps.root, runtime), runtimeFiles.tree);
+          paged = undefined;
+          if (resolved.node.size > MAX_VIEW_BYTES) {
+            // too large to hold: page through it a window at a time
+            const w = await readTreeWindow(treeDir, resolved, 0);
+            paged = { treeDir, resolved };
+            set({ viewer: windowed({ title, lines: [], top: 0, wrap: false, searchEditing: false, query: '', match: undefined }, w, 0) });
+            return;
+          }
+          const lines = await readTreeText(treeDir, resolved);
           set({ viewer: { title, lines, top: 0, wrap: false, searchEditing: false, query: '', match: undefined } });
         } catch (err) {
           set({ viewer: { title, lines: [`cannot show: ${describeError(err)}`], top: 0, wrap: true, searchEditing: false, query: '', match: undefined } });
@@ -196,15 +242,29 @@ export function createInspectStore(deps: AppDeps) {
         set({ matchIndex: i });
         reveal(matches[i]!);
       },
-      closeViewer: () => set({ viewer: undefined }),
+      closeViewer: () => {
+        paged = undefined;
+        set({ viewer: undefined });
+      },
       viewerScroll(delta) {
         const v = get().viewer;
         if (!v) return;
+        const w = v.window;
+        const want = v.top + delta;
+        const h = Math.max(1, get().height);
+        if (w && want < 0 && w.start > 0) return void page(w.start, want);
+        if (w && want > v.lines.length - h && w.end < w.size) {
+          const i = Math.min(v.lines.length - 1, want);
+          return void page(w.offsets[i]!, want - i);
+        }
         set({ viewer: { ...v, top: Math.max(0, Math.min(v.lines.length - 1, v.top + delta)) } });
       },
       viewerTo(where) {
         const v = get().viewer;
         if (!v) return;
+        const w = v.window;
+        if (w && where === 'top' && w.start > 0) return void page(0, 0);
+        if (w && where === 'bottom' && w.end < w.size) return void page(w.size, -(Math.max(1, get().height) - 1), 'end');
         set({ viewer: { ...v, top: where === 'top' ? 0 : Math.max(0, v.lines.length - Math.max(1, get().height)) } });
       },
       viewerToggleWrap() {

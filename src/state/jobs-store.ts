@@ -6,6 +6,8 @@ import { keyAfterMove, keyAtEdge, memoRows, nextInCycle } from './list-nav.js';
 import { FINAL_STATES, jobDurationMs, type JobRecord } from '../jobs/types.js';
 import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
+import type { JobDescription } from '../jobs/describe.js';
+import { JobStore } from '../jobs/store.js';
 import type { UiStore } from './ui-store.js';
 
 export type JobSort = 'created' | 'state' | 'runtime' | 'duration';
@@ -23,6 +25,15 @@ export interface JobsState {
   focus: 'list' | 'output';
   zoom: boolean;
   stopping: Record<string, true>;
+  /** Jobs marked (Space) for a batch stop or remove. */
+  marked: Record<string, true>;
+  /** The Describe pane replaces the output pane; `description` is the selected job's. */
+  describing: boolean;
+  description: JobDescription | undefined;
+  /** root: every user's jobs (u). */
+  allUsers: boolean;
+  /** Other users' jobs -> the state directory of their record (from listAllJobs). */
+  dirs: Record<string, string>;
   /** When the list was last read, while a job runs (its duration grows with it); else when it last changed. */
   clock: number;
   visible(): JobRecord[];
@@ -37,6 +48,17 @@ export interface JobsState {
   toggleZoom(): void;
   stop(id?: string): Promise<void>;
   remove(id?: string): void;
+  /** Marks or unmarks the selected job and moves down. */
+  toggleMark(): void;
+  clearMarks(): void;
+  /** The marked jobs still listed, in list order. */
+  markedJobs(): JobRecord[];
+  stopMany(ids: string[]): Promise<void>;
+  removeMany(ids: string[]): void;
+  setDescribing(open: boolean): void;
+  toggleAllUsers(): void;
+  /** The store holding a job's record (another user's for all-users rows). */
+  storeFor(id: string): JobStore;
   selectedJob(): JobRecord | undefined;
 }
 
@@ -60,7 +82,7 @@ function compare(sort: JobSort, a: JobRecord, b: JobRecord): number {
 export function jobMatches(j: JobRecord, filter: string): boolean {
   if (!filter) return true;
   const f = filter.toLowerCase();
-  return [j.id, j.name ?? '', j.runtime, j.state, formatCommand(j.command)].some((s) => s.toLowerCase().includes(f));
+  return [j.id, j.name ?? '', j.runtime, j.state, j.user ?? '', formatCommand(j.command)].some((s) => s.toLowerCase().includes(f));
 }
 
 const jobKey = (j: JobRecord): string => j.id;
@@ -77,9 +99,32 @@ export function createJobsStore(deps: AppDeps, ui: UiStore) {
         return rows;
       },
     );
+    const known = new Set<string>(); // other users' state directories found this session
+    const storeFor = (id: string): JobStore => {
+      const dir = get().dirs[id];
+      return dir ? new JobStore(dir) : deps.jobStore;
+    };
+    const describe = () => {
+      const id = get().selected;
+      if (!get().describing || !id) return get().description === undefined ? undefined : set({ description: undefined });
+      try {
+        set({ description: deps.ops.describeJob(storeFor(id), id) });
+      } catch {
+        // another user's job found only in the registry has no record: describe what the list knows
+        const j = get().selectedJob();
+        set({
+          description: j ? { lines: [{ label: 'id', value: j.id }, ...(j.notes ?? []).map((n) => ({ label: 'note', value: n }))], timeline: [] } : undefined,
+        });
+      }
+    };
     const ensureSelection = () => {
       const rows = visible();
       if (!rows.find((j) => j.id === get().selected)) set({ selected: rows[0]?.id });
+    };
+    const select = (selected: string | undefined) => {
+      const changed = selected !== get().selected;
+      set({ selected });
+      if (changed) describe();
     };
     const target = (id?: string) => id ?? get().selected;
     return {
@@ -94,12 +139,26 @@ export function createJobsStore(deps: AppDeps, ui: UiStore) {
       focus: 'list',
       zoom: false,
       stopping: {},
+      marked: {},
+      describing: false,
+      description: undefined,
+      allUsers: false,
+      dirs: {},
       clock: Date.now(),
       visible,
       refresh() {
         try {
-          const jobs = deps.ops.listJobs(deps.jobStore);
+          let jobs: JobRecord[];
+          let dirs: Record<string, string> = {};
+          if (get().allUsers) {
+            const all = deps.ops.listAllJobs(deps.jobStore, [...known]);
+            for (const d of all.dirs) known.add(d);
+            jobs = all.jobs.map((j) => j.record);
+            for (const j of all.jobs) if (j.stateDir) dirs[j.record.id] = j.stateDir;
+            if (JSON.stringify(dirs) === JSON.stringify(get().dirs)) dirs = get().dirs;
+          } else jobs = deps.ops.listJobs(deps.jobStore);
           const prev = get().jobs;
+          if (dirs !== get().dirs) set({ dirs });
           // Keep the same array when nothing changed, so views do not redraw for nothing.
           const same = prev.length === jobs.length && prev.every((p, i) => JSON.stringify(p) === JSON.stringify(jobs[i]));
           const running = jobs.some((j) => !FINAL_STATES.has(j.state));
@@ -107,17 +166,31 @@ export function createJobsStore(deps: AppDeps, ui: UiStore) {
         } catch (err) {
           set({ loaded: true, error: describeError(err) });
         }
+        const before = get().selected;
         ensureSelection();
+        // a running job's description moves on with it
+        if (get().describing || before !== get().selected) describe();
+        const ids = new Set(get().jobs.map((j) => j.id));
+        if (Object.keys(get().marked).some((id) => !ids.has(id)))
+          set((s) => ({
+            marked: Object.fromEntries(
+              Object.keys(s.marked)
+                .filter((id) => ids.has(id))
+                .map((id) => [id, true as const]),
+            ),
+          }));
       },
-      select: (id) => set({ selected: id }),
+      select,
       move(delta) {
         const rows = visible();
-        if (rows.length) set({ selected: keyAfterMove(rows, jobKey, get().selected, delta) });
+        if (rows.length) select(keyAfterMove(rows, jobKey, get().selected, delta));
       },
-      moveTo: (where) => set({ selected: keyAtEdge(visible(), jobKey, where) }),
+      moveTo: (where) => select(keyAtEdge(visible(), jobKey, where)),
       setFilter(filter, editing) {
+        const before = get().selected;
         set({ filter, filterEditing: editing });
         ensureSelection();
+        if (before !== get().selected) describe();
       },
       cycleSort: () => set({ sort: nextInCycle(JOB_SORTS, get().sort) }),
       toggleReverse: () => set((s) => ({ reverse: !s.reverse })),
@@ -133,7 +206,7 @@ export function createJobsStore(deps: AppDeps, ui: UiStore) {
         set((s) => ({ stopping: { ...s.stopping, [jid]: true } }));
         ui.getState().say(`stopping ${jid}…`);
         try {
-          const r = await deps.ops.stopJob(deps.jobStore, jid);
+          const r = await deps.ops.stopJob(storeFor(jid), jid);
           ui.getState().say(`job ${jid} ${r.state}${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}`, 'ok');
         } catch (err) {
           ui.getState().say(`stop ${jid}: ${describeError(err)}`, 'error');
@@ -154,13 +227,45 @@ export function createJobsStore(deps: AppDeps, ui: UiStore) {
           return;
         }
         try {
-          deps.ops.removeJob(deps.jobStore, jid);
+          deps.ops.removeJob(storeFor(jid), jid);
           ui.getState().say(`removed job ${jid}`, 'ok');
         } catch (err) {
           ui.getState().say(`remove ${jid}: ${describeError(err)}`, 'error');
         }
         get().refresh();
       },
+      toggleMark() {
+        const id = get().selected;
+        if (!id) return;
+        set((s) => {
+          const { [id]: was, ...rest } = s.marked;
+          return { marked: was ? rest : { ...rest, [id]: true } };
+        });
+        get().move(1);
+      },
+      clearMarks: () => set({ marked: {} }),
+      markedJobs: () => visible().filter((j) => get().marked[j.id]),
+      async stopMany(ids) {
+        set({ marked: {} });
+        await Promise.all(ids.map((id) => get().stop(id)));
+        if (ids.length > 1) ui.getState().say(`stopped ${ids.length} jobs`, 'ok');
+      },
+      removeMany(ids) {
+        set({ marked: {} });
+        for (const id of ids) get().remove(id);
+        if (ids.length > 1) ui.getState().say(`removed ${ids.length} jobs`, 'ok');
+      },
+      setDescribing(open) {
+        set({ describing: open });
+        describe();
+      },
+      toggleAllUsers() {
+        if (!deps.isRoot) return;
+        set((s) => ({ allUsers: !s.allUsers, marked: {} }));
+        get().refresh();
+        ui.getState().say(get().allUsers ? "every user's jobs (running ones, and those of users found through them)" : 'your jobs');
+      },
+      storeFor,
     };
   });
 }

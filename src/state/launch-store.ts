@@ -2,7 +2,7 @@
 // the job detached so it outlives the app.
 import { formatCommand } from '../util/format.js';
 import { createStore } from 'zustand/vanilla';
-import { parseCpu, parseEnvAssignment, parseMemory, parsePids } from '../jobs/limits.js';
+import { parseCores, parseCpu, parseDuration, parseEnvAssignment, parseLogMax, parseMemory, parsePids } from '../jobs/limits.js';
 import type { JobLimits, JobRecord } from '../jobs/types.js';
 import { describeError } from '../util/errors.js';
 import type { AppDeps } from './deps.js';
@@ -11,7 +11,7 @@ import type { UiStore } from './ui-store.js';
 import { shellQuote } from '../util/format.js';
 import { checkWorkdir } from '../jobs/workdir.js';
 
-export type FieldId = 'runtime' | 'command' | 'memory' | 'cpu' | 'pids' | 'network' | 'workdir' | 'env';
+export type FieldId = 'runtime' | 'command' | 'name' | 'memory' | 'cpu' | 'pids' | 'cores' | 'timeout' | 'logMax' | 'network' | 'workdir' | 'env';
 
 export interface FieldDef {
   id: FieldId;
@@ -23,12 +23,16 @@ export interface FieldDef {
 export const FIELDS: FieldDef[] = [
   { id: 'runtime', label: 'Runtime', kind: 'choice', hint: '←/→ to pick an installed runtime' },
   { id: 'command', label: 'Command', kind: 'text', hint: 'e.g. python3 -c "print(1)"' },
+  { id: 'name', label: 'Name', kind: 'text', hint: 'a name to find the job by (optional)' },
   { id: 'memory', label: 'Memory', kind: 'text', hint: 'e.g. 512M, 2G (empty: no limit)' },
   { id: 'cpu', label: 'CPU %', kind: 'text', hint: 'percent of one core, e.g. 50 or 200' },
   { id: 'pids', label: 'Pids', kind: 'text', hint: 'most processes, e.g. 64' },
+  { id: 'cores', label: 'Cores', kind: 'text', hint: 'CPUs to run on, e.g. 0-1,3 (empty: all)' },
+  { id: 'timeout', label: 'Timeout', kind: 'text', hint: 'e.g. 30s, 10m, 2h (empty: none)' },
+  { id: 'logMax', label: 'Output', kind: 'text', hint: 'output kept, e.g. 64M, 1G; 0 keeps all (empty: the default)' },
   { id: 'network', label: 'Network', kind: 'choice', hint: '←/→: none or host' },
   { id: 'workdir', label: 'Workdir', kind: 'text', hint: 'host directory bound at the runtime workdir' },
-  { id: 'env', label: 'Env', kind: 'text', hint: 'KEY=VALUE pairs separated by spaces' },
+  { id: 'env', label: 'Env', kind: 'text', hint: 'KEY=VALUE words separated by spaces (quote values with spaces)' },
 ];
 
 export type Values = Record<FieldId, string>;
@@ -67,7 +71,7 @@ export function splitWords(text: string): string[] {
 
 export interface Validated {
   errors: Partial<Record<FieldId, string>>;
-  request?: { runtime: string; command: string[]; limits: JobLimits; workdir?: string; env: Record<string, string> };
+  request?: { runtime: string; command: string[]; name?: string; limits: JobLimits; workdir?: string; env: Record<string, string> };
 }
 
 /** Validates the form; messages are the parsers' own, without the repeated value. */
@@ -92,10 +96,15 @@ export function validate(v: Values, runtimes: string[]): Validated {
   if (v.memory.trim()) attempt('memory', () => (limits.memory = parseMemory(v.memory.trim())));
   if (v.cpu.trim()) attempt('cpu', () => (limits.cpu = parseCpu(v.cpu.trim())));
   if (v.pids.trim()) attempt('pids', () => (limits.pids = parsePids(v.pids.trim())));
+  if (v.cores.trim()) attempt('cores', () => (limits.cores = parseCores(v.cores.trim())));
+  if (v.timeout.trim()) attempt('timeout', () => (limits.timeout = parseDuration(v.timeout.trim())));
+  if (v.logMax.trim()) attempt('logMax', () => (limits.logMax = parseLogMax(v.logMax.trim())));
+  const name = v.name.trim();
+  if (/\s/.test(name)) errors.name = 'one word, no spaces';
   const workdir = v.workdir.trim() ? attempt('workdir', () => checkWorkdir(v.workdir.trim())) : undefined;
   const env = attempt('env', () => Object.fromEntries(splitWords(v.env).map((e) => parseEnvAssignment(e))));
   if (Object.keys(errors).length || !command || !env) return { errors };
-  return { errors, request: { runtime: v.runtime, command, limits, ...(workdir ? { workdir } : {}), env } };
+  return { errors, request: { runtime: v.runtime, command, ...(name ? { name } : {}), limits, ...(workdir ? { workdir } : {}), env } };
 }
 
 export interface LaunchState {
@@ -117,16 +126,46 @@ export interface LaunchState {
 
 export type LaunchStore = ReturnType<typeof createLaunchStore>;
 
-export const EMPTY_VALUES: Values = { runtime: '', command: '', memory: '', cpu: '', pids: '', network: 'none', workdir: '', env: '' };
+export const EMPTY_VALUES: Values = {
+  runtime: '',
+  command: '',
+  name: '',
+  memory: '',
+  cpu: '',
+  pids: '',
+  cores: '',
+  timeout: '',
+  logMax: '',
+  network: 'none',
+  workdir: '',
+  env: '',
+};
 
-export function valuesFromJob(j: JobRecord): Partial<Values> {
+/** Bytes as the form's parsers read them back exactly (1536M, 64M, 3G; plain bytes otherwise). */
+function sizeText(bytes: number): string {
+  for (const [unit, n] of [
+    ['T', 1024 ** 4],
+    ['G', 1024 ** 3],
+    ['M', 1024 ** 2],
+    ['K', 1024],
+  ] as const)
+    if (bytes % n === 0) return `${bytes / n}${unit}`;
+  return String(bytes);
+}
+
+/** A job's exact settings as form values (R: launch again). */
+export function valuesFromJob(j: JobRecord): Values {
   const quote = shellQuote;
   return {
     runtime: j.runtime,
     command: j.command.map(quote).join(' '),
-    memory: j.limits.memory ? `${Math.round(j.limits.memory / 1024 / 1024)}M` : '',
+    name: j.name ?? '',
+    memory: j.limits.memory ? sizeText(j.limits.memory) : '',
     cpu: j.limits.cpu ? String(j.limits.cpu) : '',
     pids: j.limits.pids ? String(j.limits.pids) : '',
+    cores: j.limits.cores ?? '',
+    timeout: j.limits.timeout ? `${j.limits.timeout}s` : '',
+    logMax: j.limits.logMax === undefined ? '' : j.limits.logMax === 0 ? '0' : sizeText(j.limits.logMax),
     network: j.limits.network,
     workdir: j.workdir ?? '',
     env: Object.entries(j.env)

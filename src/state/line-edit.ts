@@ -24,10 +24,16 @@ export interface LineField {
   change(value: string): void;
   submit(): void;
   cancel(): void;
+  /** Tab: completes what was typed (the command line). */
+  complete?(): void;
 }
 
 /** Applies one key press to a field: edit, submit (Enter) or cancel (Esc). */
 export function editField(field: LineField, input: string, key: KeyLike): void {
+  if (key.tab && !key.shift && field.complete) {
+    field.complete();
+    return;
+  }
   const r = editLine(field.value(), input, key);
   if (r.kind === 'edit') field.change(r.value);
   else if (r.kind === 'submit') field.submit();

@@ -127,7 +127,85 @@ export function fileKind(node: TreeNode): string {
   return 'file';
 }
 
+/** Files up to this size are read whole; larger ones a window at a time (readTreeWindow). */
 export const MAX_VIEW_BYTES = 2 << 20;
+/** Bytes of a large file the viewer holds at once. */
+export const WINDOW_BYTES = 256 << 10;
+
+/** A window of a large text file: whole lines from byte `start` to `end` of `size`, each line's offset. */
+export interface TextWindow {
+  lines: string[];
+  offsets: number[];
+  start: number;
+  end: number;
+  size: number;
+}
+
+type FileHandle = Awaited<ReturnType<typeof open>>;
+
+/** Opens a regular file of the tree, never anything outside it; `fn` gets the handle and its size. */
+async function withTreeFile<T>(treeDir: string, resolved: Resolution & { ok: true }, fn: (fh: FileHandle, size: number) => Promise<T>): Promise<T> {
+  if (resolved.node.type === 'dir') throw new Error(`${resolved.path} is a directory`);
+  const abs = join(treeDir, resolved.path);
+  const real = await realpath(abs);
+  const realTree = await realpath(treeDir);
+  if (real !== abs && !real.startsWith(`${realTree}/`)) throw new Error(`${resolved.path} leads outside the runtime`);
+  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new Error(`${resolved.path} is not a regular file`);
+    return await fn(fh, st.size);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Reads about `bytes` of a large text file from byte `from` (or, with `anchor` 'end', up to byte `from`), cut
+ * to whole lines: the viewer pages through a file of any size holding only this much.
+ */
+export async function readTreeWindow(
+  treeDir: string,
+  resolved: Resolution & { ok: true },
+  from: number,
+  anchor: 'start' | 'end' = 'start',
+  bytes = WINDOW_BYTES,
+  maxLineChars = 4000,
+): Promise<TextWindow> {
+  return withTreeFile(treeDir, resolved, async (fh, size) => {
+    const head = Buffer.alloc(Math.min(8192, size));
+    await fh.read(head, 0, head.length, 0);
+    if (head.includes(0)) throw new Error(`${resolved.path} is a binary file`);
+    let begin = anchor === 'end' ? Math.max(0, Math.min(size, from) - bytes) : Math.max(0, Math.min(from, size - 1));
+    const stop = Math.min(size, begin + bytes);
+    const buf = Buffer.alloc(stop - begin);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, begin);
+    let data = buf.subarray(0, bytesRead);
+    // whole lines only: from just after the first newline (unless at the start), to the last one (unless at the end)
+    if (begin > 0) {
+      const nl = data.indexOf(10);
+      if (nl >= 0) {
+        data = data.subarray(nl + 1);
+        begin += nl + 1;
+      }
+    }
+    if (begin + data.length < size) {
+      const nl = data.lastIndexOf(10);
+      if (nl >= 0) data = data.subarray(0, nl + 1);
+    }
+    const lines: string[] = [];
+    const offsets: number[] = [];
+    let at = 0;
+    while (at < data.length) {
+      let nl = data.indexOf(10, at);
+      if (nl < 0) nl = data.length;
+      offsets.push(begin + at);
+      lines.push(sanitizeLine(data.subarray(at, nl).toString('utf8'), maxLineChars));
+      at = nl + 1;
+    }
+    return { lines, offsets, start: begin, end: begin + data.length, size };
+  });
+}
 
 /** Reads a text file of the tree for the viewer; refuses binary or huge files and anything outside the tree. */
 export async function readTreeText(treeDir: string, resolved: Resolution & { ok: true }, maxLineChars = 4000): Promise<string[]> {

@@ -21,6 +21,9 @@ export interface UiState {
   help: boolean;
   helpTop: number;
   confirm: Confirm | undefined;
+  /** The `:` command line's text while it is open. */
+  command: string | undefined;
+  setCommand(text: string | undefined): void;
   message: { text: string; level: Level; at: number } | undefined;
   setView(view: View): void;
   toggleHelp(open?: boolean): void;
@@ -43,6 +46,8 @@ export function createUiStore(initial: View = 'runtimes') {
     help: false,
     helpTop: 0,
     confirm: undefined,
+    command: undefined,
+    setCommand: (command) => set({ command }),
     message: undefined,
     setView: (view) => set((s) => ({ view, returnTo: view === 'launch' && s.view !== 'launch' ? s.view : s.returnTo })),
     toggleHelp: (open) => set((s) => ({ help: open ?? !s.help, helpTop: 0 })),

@@ -5,6 +5,8 @@ import type { JobRecord } from '../jobs/types.js';
 
 /** Samples kept: 5 minutes at one a second. */
 export const HISTORY = 300;
+/** Jobs whose history is kept while another job is selected (the least recently shown go first). */
+export const JOBS_KEPT = 32;
 
 export interface UsageState {
   jobId: string | undefined;
@@ -23,6 +25,9 @@ export type UsageStore = ReturnType<typeof createUsageStore>;
 
 export function createUsageStore(read: (mode: 'v1' | 'v2', cgroups: Record<string, string>) => UsageReading = readUsage) {
   let sampler: UsageSampler | undefined;
+  type Kept = Pick<UsageState, 'cpu' | 'memory' | 'last' | 'peakCpu' | 'peakMemory' | 'samples'> & { sampler: UsageSampler | undefined };
+  // Each job's history, so that moving the selection away and back does not start its sparklines over.
+  const kept = new Map<string, Kept>();
   return createStore<UsageState>()((set, get) => ({
     jobId: undefined,
     cpu: [],
@@ -41,7 +46,19 @@ export function createUsageStore(read: (mode: 'v1' | 'v2', cgroups: Record<strin
         return;
       }
       if (job.id !== get().jobId) {
+        const st = get();
+        if (st.jobId) {
+          kept.delete(st.jobId);
+          kept.set(st.jobId, { cpu: st.cpu, memory: st.memory, last: st.last, peakCpu: st.peakCpu, peakMemory: st.peakMemory, samples: st.samples, sampler });
+          if (kept.size > JOBS_KEPT) kept.delete(kept.keys().next().value!);
+        }
         get().reset();
+        const back = kept.get(job.id);
+        if (back) {
+          const { sampler: s, ...rest } = back;
+          sampler = s;
+          set(rest);
+        }
         set({ jobId: job.id });
       }
       if (job.state !== 'running' || !job.cgroups || !job.cgroupMode) return;

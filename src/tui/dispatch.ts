@@ -41,8 +41,8 @@ export type AnyBoundLayer = { [S in Scope]: BoundLayer<S> }[Scope];
 
 export type Layer = AnyBoundLayer | FieldLayer;
 
-/** Ctrl-C quits from anywhere: it goes to the bottom layer (the app's), whatever is on top. */
-const INTERRUPT = 'ctrl-c';
+/** Ctrl-C quits and Ctrl-Z suspends from anywhere: they go to the bottom layer (the app's), whatever is on top. */
+const INTERRUPTS = new Set(['ctrl-c', 'ctrl-z']);
 
 /** The key press of one character, as Ink reports it when the character arrives alone. */
 export function keyPressOf(ch: string): KeyPress {
@@ -82,7 +82,7 @@ export interface Dispatched {
 /** Gives one key press to the top layer of `stack` (top first) that takes it, and runs one handler. */
 export function dispatchKey(stack: readonly Layer[], press: KeyPress, opts: LookupOptions = {}): Dispatched | undefined {
   const name = keyName(press.input, press.key);
-  const layers = name === INTERRUPT ? stack.slice(-1) : stack;
+  const layers = name && INTERRUPTS.has(name) ? stack.slice(-1) : stack;
   for (const layer of layers) {
     if (isField(layer)) {
       editField(layer.field, press.input, press.key);

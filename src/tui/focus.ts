@@ -10,13 +10,14 @@
 import type { AppState } from '../state/app.js';
 import { FIELDS, valuesFromJob } from '../state/launch-store.js';
 import { editField, queryField, type LineField } from '../state/line-edit.js';
-import { VIEW_ORDER, type View } from '../state/ui-store.js';
+import type { View } from '../state/ui-store.js';
 import { FINAL_STATES } from '../jobs/types.js';
 import { formatCommand } from '../util/format.js';
 import type { AnyBoundLayer, BoundLayer, Layer } from './dispatch.js';
 import { helpBodyRows, helpLines, helpTopic } from './help.js';
 import type { Scope } from './keybindings.js';
 import { jobsListRows, runtimesPageRows } from './layout.js';
+import { completeCommand, findJob, parseCommand } from '../state/command-line.js';
 
 export interface FocusOptions {
   /** Quits the app (q, Ctrl-C). */
@@ -46,16 +47,13 @@ export function createFocus(state: AppState, opts: FocusOptions): Focus {
     }
     ui.getState().setView(next);
   };
-  const cycle = (dir: 1 | -1) => {
-    const { view } = ui.getState();
+  // Tab and Shift-Tab move between the panes of the view you are in, never to another view (1 2 3 and :
+  // do that): Tab into the Launch form, whose Tab cycles its fields, left Esc the only way out.
+  const cycle = () => {
+    if (ui.getState().view !== 'jobs') return;
     const pane = js.getState().focus;
-    if (view === 'jobs' && dir === 1 && pane === 'list') return js.getState().setFocus('output');
-    if (view === 'jobs' && dir === -1 && pane === 'output') return js.getState().setFocus('list');
-    const order = VIEW_ORDER.filter((v) => !(deps.readonly && v === 'launch'));
-    const i = Math.max(0, order.indexOf(view === 'inspect' ? 'runtimes' : view));
-    const next = order[(i + dir + order.length) % order.length]!;
-    if (next === 'jobs') js.getState().setFocus(dir === 1 ? 'list' : 'output');
-    go(next);
+    if (pane === 'list') js.getState().setDescribing(false);
+    js.getState().setFocus(pane === 'list' ? 'output' : 'list');
   };
   const app: BoundLayer<'global'> = {
     id: 'app',
@@ -67,9 +65,44 @@ export function createFocus(state: AppState, opts: FocusOptions): Focus {
       'app.view.runtimes': () => go('runtimes'),
       'app.view.jobs': () => go('jobs'),
       'app.view.launch': () => go('launch'),
-      'app.view.next': () => cycle(1),
-      'app.view.prev': () => cycle(-1),
+      'app.view.next': cycle,
+      'app.view.prev': cycle,
+      'app.command': () => ui.getState().setCommand(''),
+      'app.suspend': () => deps.suspend?.(),
     },
+  };
+
+  // the `:` command line
+  const runCommand = (text: string) => {
+    ui.getState().setCommand(undefined);
+    if (!text.trim()) return;
+    const c = parseCommand(text);
+    if (c.kind === 'error') return ui.getState().say(c.message, 'error');
+    if (c.kind === 'view') {
+      if (c.view === 'launch' && deps.readonly) return ui.getState().say(':launch is not available read-only', 'warn');
+      if (c.view === 'jobs') js.getState().setFocus('list');
+      return go(c.view);
+    }
+    const found = findJob(js.getState().jobs, c.ref);
+    if (typeof found === 'string') return ui.getState().say(found, 'error');
+    if (
+      !js
+        .getState()
+        .visible()
+        .some((j) => j.id === found.id)
+    )
+      js.getState().setFilter('', false);
+    js.getState().select(found.id);
+    js.getState().setFocus('list');
+    js.getState().setDescribing(true);
+    go('jobs');
+  };
+  const commandLine: LineField = {
+    value: () => ui.getState().command ?? '',
+    change: (v) => ui.getState().setCommand(v),
+    submit: () => runCommand(ui.getState().command ?? ''),
+    cancel: () => ui.getState().setCommand(undefined),
+    complete: () => ui.getState().setCommand(completeCommand(ui.getState().command ?? '', js.getState().jobs)),
   };
 
   // overlays
@@ -236,6 +269,17 @@ export function createFocus(state: AppState, opts: FocusOptions): Focus {
   };
 
   const askStop = () => {
+    const marked = js.getState().markedJobs();
+    if (marked.length) {
+      const ids = marked.filter((m) => !FINAL_STATES.has(m.state)).map((m) => m.id);
+      if (!ids.length) return ui.getState().say('none of the marked jobs is running', 'warn');
+      const ended = marked.length - ids.length;
+      return ui
+        .getState()
+        .ask(`Stop ${ids.length} job${ids.length > 1 ? 's' : ''}${ended ? ` (${ended} marked already ended)` : ''}? SIGTERM, then SIGKILL after 5s.`, () =>
+          js.getState().stopMany(ids),
+        );
+    }
     const j = js.getState().selectedJob();
     if (!j || FINAL_STATES.has(j.state)) return ui.getState().say('the job is not running', 'warn');
     ui.getState().ask(`Stop job ${j.id} (${formatCommand(j.command).slice(0, 40)})? SIGTERM, then SIGKILL after 5s.`, () => js.getState().stop(j.id));
@@ -253,13 +297,35 @@ export function createFocus(state: AppState, opts: FocusOptions): Focus {
       'list.top': () => js.getState().moveTo('top'),
       'list.bottom': () => js.getState().moveTo('bottom'),
       'list.filter': () => js.getState().setFilter(js.getState().filter, true),
-      'list.back': () => js.getState().setFilter('', false),
+      'list.back': () => {
+        const s = js.getState();
+        if (s.describing) s.setDescribing(false);
+        else if (Object.keys(s.marked).length) s.clearMarks();
+        else s.setFilter('', false);
+      },
       'list.sort': () => js.getState().cycleSort(),
       'list.reverse': () => js.getState().toggleReverse(),
-      'jobs.output': () => js.getState().setFocus('output'),
+      'jobs.output': () => {
+        js.getState().setDescribing(false);
+        js.getState().setFocus('output');
+      },
+      'jobs.describe': () => js.getState().setDescribing(!js.getState().describing),
+      'jobs.mark': () => js.getState().toggleMark(),
+      'jobs.allUsers': () => js.getState().toggleAllUsers(),
       'output.zoom': () => js.getState().toggleZoom(),
       'jobs.stop': askStop,
       'jobs.remove': () => {
+        const marked = js.getState().markedJobs();
+        if (marked.length) {
+          const ids = marked.filter((m) => FINAL_STATES.has(m.state)).map((m) => m.id);
+          if (!ids.length) return ui.getState().say('the marked jobs are still running; stop them first (S)', 'warn');
+          const running = marked.length - ids.length;
+          return ui
+            .getState()
+            .ask(`Remove ${ids.length} job${ids.length > 1 ? 's' : ''} and their output${running ? ` (${running} still running, kept)` : ''}?`, () =>
+              js.getState().removeMany(ids),
+            );
+        }
         const j = js.getState().selectedJob();
         if (!j) return;
         if (!FINAL_STATES.has(j.state)) return ui.getState().say('the job is still running; stop it first (S)', 'warn');
@@ -290,6 +356,10 @@ export function createFocus(state: AppState, opts: FocusOptions): Focus {
       'inspect.prev': () => out.getState().next(1),
       'output.zoom': () => js.getState().toggleZoom(),
       'jobs.stop': askStop,
+      'jobs.describe': () => {
+        js.getState().setDescribing(true);
+        js.getState().setFocus('list');
+      },
       'list.back': () => (out.getState().query ? out.getState().setQuery('', false) : js.getState().setFocus('list')),
     },
   };
@@ -346,7 +416,7 @@ export function createFocus(state: AppState, opts: FocusOptions): Focus {
       const layers: Layer[] = [];
       if (u.confirm) layers.push(confirm);
       if (u.help) layers.push(help);
-      const field = editing();
+      const field = u.command !== undefined ? commandLine : editing();
       if (field) layers.push({ id: 'field', field });
       layers.push(viewLayer(), app);
       return layers;

@@ -8,8 +8,8 @@ import { App } from '../../components/App.js';
 import { createAppState } from '../state/app.js';
 import { defaultDeps } from '../state/deps.js';
 import { describeError } from '../util/errors.js';
-import { TerminalSession } from './terminal.js';
-import { themeFromEnv } from './theme.js';
+import { asciiStream, TerminalSession } from './terminal.js';
+import { themeFromEnv, toAscii } from './theme.js';
 
 import type { AppOptions } from './start.js';
 import { storeRootFromEnv } from '../runtimes/paths.js';
@@ -27,9 +27,11 @@ const SIGNAL_CODES: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM
 
 export async function runApp(opts: AppOptions): Promise<number> {
   const root = opts.root ?? storeRootFromEnv();
-  const { stdout, stdin } = process;
-  const terminal = new TerminalSession(stdout, stdin);
+  const { stdin } = process;
   const theme = themeFromEnv();
+  // Without UTF-8, every character the app writes goes through toAscii (the views' own glyphs are ASCII already).
+  const stdout = theme.unicode ? process.stdout : asciiStream(process.stdout, toAscii);
+  const terminal = new TerminalSession(process.stdout, stdin);
   const deps = defaultDeps(root, opts.readonly);
   const state = createAppState(deps);
   let instance: Instance | undefined;
@@ -86,6 +88,18 @@ export async function runApp(opts: AppOptions): Promise<number> {
     mount();
     state.ui.getState().say(error ? `shell: ${error}` : `shell in ${name} ended (exit ${code})`, error ? 'error' : 'info');
     return code;
+  };
+
+  // Ctrl-Z, as less and htop do: give the terminal back, stop; on SIGCONT (fg) take it again and redraw.
+  deps.suspend = () => {
+    if (!instance || finished || inShell) return;
+    instance.unmount();
+    instance = undefined;
+    terminal.leave();
+    process.kill(process.pid, 'SIGSTOP'); // returns once continued
+    if (finished) return;
+    terminal.enter();
+    mount();
   };
 
   const onSignal = (sig: NodeJS.Signals) => {

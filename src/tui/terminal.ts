@@ -14,6 +14,9 @@ export class TerminalSession {
   ) {}
 
   enter(): void {
+    // The size may have changed while another program had the terminal (a shell, a suspended app), whose
+    // SIGWINCH never reached us: ask the terminal again.
+    refreshSize(this.stdout);
     if (this.inAlt) return;
     this.stdout.write(ENTER_ALT);
     this.inAlt = true;
@@ -50,4 +53,31 @@ function writeSyncSafe(fd: number, text: string): void {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
     }
   }
+}
+
+/** Reads the terminal's size again and announces a change ('resize') as a SIGWINCH would have. */
+export function refreshSize(out: NodeJS.WriteStream): void {
+  if (!out.isTTY || typeof out.getWindowSize !== 'function') return;
+  try {
+    const [columns, rows] = out.getWindowSize();
+    if (columns === out.columns && rows === out.rows) return;
+    out.columns = columns;
+    out.rows = rows;
+    out.emit('resize');
+  } catch {
+    // not a terminal after all
+  }
+}
+
+/** `out` with everything written to it made ASCII (toAscii), for a terminal without UTF-8. */
+export function asciiStream(out: NodeJS.WriteStream, convert: (s: string) => string): NodeJS.WriteStream {
+  return new Proxy(out, {
+    get(target, prop) {
+      if (prop === 'write')
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? convert(chunk) : chunk, ...rest);
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }

@@ -2,7 +2,7 @@
 // open, move through runtimes, inspect the tree, launch a job, see its output and usage, stop it,
 // open the help, quit, and check that the terminal was restored.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStore } from '../../src/jobs/store.js';
 import { RNX_BIN } from '../support/cli.js';
@@ -119,7 +119,7 @@ describe.skipIf(!ready)('rnx terminal app (tmux, real launcher)', () => {
     await waitFor('Launch a job');
     await waitFor(`‹ ${RUNTIME} ›`);
     type(`sh -c 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done'`);
-    keys('Down');
+    keys('Down', 'Down'); // Name, then Memory
     type('64M');
     keys('Enter');
     // its output and usage
@@ -132,6 +132,15 @@ describe.skipIf(!ready)('rnx terminal app (tmux, real launcher)', () => {
     await waitFor('[y/N]');
     keys('y');
     await waitFor(/ stopped /, 15_000);
+    // Ctrl-Z gives the terminal back and stops the app (as less and htop do); SIGCONT (what fg sends) redraws it
+    keys('C-z');
+    s = await waitFor('BEFORE-APP');
+    expect(s).not.toMatch(/Jobs › /);
+    const panePid = tmux('display-message', '-p', '-t', SESSION, '#{pane_pid}').trim();
+    const appPid = Number(readFileSync(`/proc/${panePid}/task/${panePid}/children`, 'utf8').trim().split(/\s+/)[0]);
+    expect(readFileSync(`/proc/${appPid}/stat`, 'utf8')).toMatch(/\) T /);
+    process.kill(appPid, 'SIGCONT');
+    await waitFor(/Jobs › [0-9a-f]{12}/);
     // help
     keys('?');
     await waitFor('Help: Jobs');

@@ -491,3 +491,47 @@ describe('secrets given with -e', () => {
     }
   });
 });
+
+describe('root and other users’ jobs', () => {
+  it('list --all-users shows another user’s running job and its finished ones, status and stop reach it, the record stays theirs', async () => {
+    const { uid } = userIds(TEST_USER);
+    const own = tempStateDir();
+    try {
+      const userEnv = { RNX_STATE_DIR: own, RNX_ROOT: '/opt/rnx' };
+      const done = rnx(['job', 'run', `--runtime=${RT}`, '--name', 'theirs-done', 'true'], { env: userEnv, asUid: uid });
+      expect(done.code, done.stderr).toBe(0);
+      const r = rnx(['job', 'run', `--runtime=${RT}`, '-d', '--name', 'theirs', 'sleep', '60'], { env: userEnv, asUid: uid });
+      expect(r.code, r.stderr).toBe(0);
+      const id = r.stdout.trim();
+      // root's own list (another state dir) does not have it; --all-users does, with the finished job found beside it
+      expect(run(['job', 'list', '--json']).stdout).not.toContain(id);
+      const all = JSON.parse(run(['job', 'list', '--all-users', '--all', '--json']).stdout) as Array<Record<string, unknown>>;
+      expect(all.find((j) => j.id === id)).toMatchObject({ uid, user: TEST_USER, state: 'running', name: 'theirs', stateDir: own });
+      expect(all.some((j) => j.name === 'theirs-done' && j.state === 'exited')).toBe(true);
+      const table = run(['job', 'list', '--all-users']).stdout;
+      expect(table).toMatch(/^ID\s+USER\s+NAME/);
+      expect(table).toMatch(new RegExp(`${id}\\s+${TEST_USER}\\s+theirs`));
+      // not root: refused
+      const refused = rnx(['job', 'list', '--all-users'], { env: userEnv, asUid: uid });
+      expect(refused.code).toBe(4);
+      expect(run(['job', 'status', id]).stdout).toContain(`user:      ${TEST_USER} (uid ${uid})`);
+      const stop = run(['job', 'stop', id, '--grace', '2s']);
+      expect(stop.code, stop.stderr).toBe(0);
+      expect(stop.stdout).toMatch(/stopped/);
+      expect(statSync(join(own, 'jobs', id, 'record.json')).uid).toBe(uid);
+      expect(JSON.parse(rnx(['job', 'status', id, '--json'], { env: userEnv, asUid: uid }).stdout)).toMatchObject({ state: 'stopped', stopRequested: true });
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it('status prints the describe model: cgroups, output kept and the timeline', () => {
+    const r = run(['job', 'run', `--runtime=${RT}`, '--name', 'described', 'true']);
+    expect(r.code).toBe(0);
+    const s = run(['job', 'status', 'described']).stdout;
+    expect(s).toMatch(/^cgroups: {3}v[12] \S*\/sys\/fs\/cgroup\//m);
+    expect(s).toContain('(nothing dropped)');
+    expect(s).toMatch(/^timeline:\n {2}\S+ {2}created\n {2}\S+ {2}started \(pid \d+/m);
+    expect(s).toMatch(/ {2}exited \(exit 0\)$/m);
+  });
+});

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { App } from '../../components/App.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeManifest } from '../../src/runtimes/manifest.js';
+import { scanTree } from '../../src/runtimes/tree.js';
 import { keys, makeDeps, makeJobStore, makeRoot, makeState, theme, tick, until } from './fixtures.js';
 
 let cleanup: Array<() => unknown> = [];
@@ -88,5 +92,42 @@ describe('Inspect view', () => {
     const { r } = await openInspect({ columns: 80, rows: 24 });
     await write(r, keys.esc);
     await until(() => r.lastFrame()!.includes('Runtimes › alpha'));
+  });
+});
+
+describe('file viewer, large files', () => {
+  it('pages through a text file over 2 MiB a window at a time instead of refusing it', async () => {
+    const root = await makeRoot();
+    const dir = join(root, 'runtimes', 'alpha');
+    mkdirSync(join(dir, 'isolated', 'var'), { recursive: true });
+    const line = (i: number) => `L${String(i).padStart(7, '0')} ${'x'.repeat(40)}`;
+    const count = 70_000; // 3.4 MB
+    writeFileSync(join(dir, 'isolated', 'var', 'big.log'), Array.from({ length: count }, (_, i) => line(i)).join('\n') + '\n');
+    await writeManifest(join(dir, 'manifest.jsonl'), await scanTree(join(dir, 'isolated')), { name: 'alpha', version: '1.0' });
+    const state = makeState(makeDeps(root, makeJobStore()));
+    const r = render(<App state={state} theme={theme} size={{ columns: 100, rows: 30 }} onQuit={() => {}} />);
+    cleanup.push(
+      () => r.unmount(),
+      () => state.stop(),
+    );
+    await state.start();
+    await until(() => r.lastFrame()!.includes('› alpha'));
+    await write(r, keys.enter);
+    await until(() => r.lastFrame()!.includes('bin/'));
+    await write(r, '/', 'big.log', keys.enter);
+    await until(() => r.lastFrame()!.includes('big.log'));
+    await write(r, keys.enter);
+    await until(() => r.lastFrame()!.includes('L0000000 x'));
+    expect(r.lastFrame()).toMatch(/byte 0 of 3,500,000 \(0%, paged\)/);
+    // past the end of the window held: the next one is read, the line after the last comes next
+    state.inspect.getState().viewerScroll(6000);
+    await until(() => /^L0006000 /m.test(r.lastFrame()!));
+    await write(r, 'k');
+    await until(() => /^L0005999 /m.test(r.lastFrame()!));
+    await write(r, 'G');
+    await until(() => r.lastFrame()!.includes(line(count - 1)));
+    await write(r, 'g');
+    await until(() => /^L0000000 /m.test(r.lastFrame()!));
+    expect(state.inspect.getState().viewer!.lines.length).toBeLessThan(10_000);
   });
 });

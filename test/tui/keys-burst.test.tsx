@@ -100,13 +100,18 @@ describe('a burst of keys acts on the state each key leaves', () => {
     expect(state.launch.getState().values.runtime).toBe('beta');
   });
 
-  it('Tab Tab goes to the Jobs view, then to its output pane', async () => {
+  it('Tab cycles the panes of the view, never into another view (the Launch form kept Tab to itself)', async () => {
     const { r, state } = await app();
     await state.start();
     await until(() => r.lastFrame()!.includes('› alpha'));
     r.stdin.write(`${keys.tab}${keys.tab}`);
-    await until(() => state.ui.getState().view === 'jobs');
-    await until(() => state.jobs.getState().focus === 'output');
+    await tick(60);
+    expect(state.ui.getState().view).toBe('runtimes');
+    r.stdin.write(`2${keys.tab}`);
+    await until(() => state.ui.getState().view === 'jobs' && state.jobs.getState().focus === 'output');
+    r.stdin.write(keys.shiftTab);
+    await until(() => state.jobs.getState().focus === 'list');
+    expect(state.ui.getState().view).toBe('jobs');
   });
 });
 

@@ -62,7 +62,7 @@ describe('Launch form', () => {
     expect(r.lastFrame()).toContain('‹ beta ›');
     await write(r, keys.up, keys.left); // runtime: beta -> alpha
     expect(r.lastFrame()).toContain('‹ alpha ›');
-    await write(r, keys.down, 'echo hi', keys.down, '12Q');
+    await write(r, keys.down, 'echo hi', keys.down, keys.down, '12Q');
     await until(() => r.lastFrame()!.includes('use a size like 512M'));
     await write(r, keys.enter);
     expect(startJob).not.toHaveBeenCalled();
@@ -72,6 +72,44 @@ describe('Launch form', () => {
     await until(() => r.lastFrame()!.includes('hello from the job'));
     expect(r.lastFrame()).toContain('Jobs › cccccccccccc › output');
     expect(r.lastFrame()).toContain('started job cccccccccccc');
+  });
+
+  it('R launches again with every setting of the record: name, timeout, cores, output kept, exact memory; a multi-line command stays on one line', async () => {
+    const root = await makeRoot();
+    const store = makeJobStore();
+    writeJob(store, {
+      id: 'eeeeeeeeeeee',
+      name: 'nightly',
+      command: ['python3', '-c', 'import sys\nprint(1)\tx'],
+      limits: { network: 'host', memory: 1536 << 20, cpu: 150, pids: 64, cores: '0', timeout: 90, logMax: 64 << 20 },
+      workdir: '/tmp',
+      env: { A: '1', B: 'two words' },
+    });
+    const startJob = vi.fn(async (s: JobStore, _req: unknown) => writeJob(s, { id: 'ffffffffffff' }));
+    const state = makeState(makeDeps(root, store, { startJob, listJobs: (s) => s.ids().map((id) => s.readRaw(id)) }), { initialView: 'jobs' });
+    const r = render(<App state={state} theme={theme} size={{ columns: 100, rows: 30 }} onQuit={() => {}} />);
+    cleanup.push(
+      () => r.unmount(),
+      () => state.stop(),
+    );
+    await state.start();
+    await until(() => r.lastFrame()!.includes('nightly'));
+    await write(r, 'R');
+    await until(() => r.lastFrame()!.includes('Launch a job'));
+    const f = r.lastFrame()!;
+    expect(f).toContain("python3 -c 'import sys\\nprint(1)\\tx'");
+    expect(f).not.toMatch(/^print\(1\)/m);
+    for (const shown of ['nightly', '1536M', '150', '64', 'Cores      0', '90s', '64M', '‹ host ›', "A=1 'B=two words'"]) expect(f).toContain(shown);
+    await write(r, '\u0013'); // ^S
+    await until(() => startJob.mock.calls.length === 1);
+    expect(startJob.mock.calls[0]![1]).toMatchObject({
+      runtime: 'alpha',
+      name: 'nightly',
+      command: ['python3', '-c', 'import sys\nprint(1)\tx'],
+      limits: { network: 'host', memory: 1536 << 20, cpu: 150, pids: 64, cores: '0', timeout: 90, logMax: 64 << 20 },
+      workdir: '/tmp',
+      env: { A: '1', B: 'two words' },
+    });
   });
 
   it('types q into a field instead of quitting, and leaves with Esc', async () => {

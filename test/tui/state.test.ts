@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { LineRing, OutputTail, sanitizeLine } from '../../src/state/output-tail.js';
 import { createOutputStore } from '../../src/state/output-store.js';
 import { buildTree, flatten, resolveInTree } from '../../src/state/tree-model.js';
-import { sparkline } from '../../src/state/usage-store.js';
+import { createUsageStore, sparkline } from '../../src/state/usage-store.js';
+import type { JobRecord } from '../../src/jobs/types.js';
 import type { ManifestEntry } from '../../src/runtimes/manifest.js';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'rnx-tail-')), 'output.log');
@@ -141,5 +142,23 @@ describe('sparkline', () => {
     expect(sparkline([0, 50, 100], 5, 100)).toBe('  ▁▅█');
     expect(sparkline([1, 2, 3, 4], 2)).toBe('▆█');
     expect(sparkline([0, 100], 2, 100, ['_', '#'])).toBe('_#');
+  });
+});
+
+describe('usage history', () => {
+  it("keeps each job's samples when the selection moves away and back", () => {
+    let usec = 0;
+    const u = createUsageStore(() => ({ cpuUsec: (usec += 100_000), memoryCurrent: 8 << 20 }));
+    const job = (id: string) =>
+      ({ id, state: 'running', cgroupMode: 'v2', cgroups: { unified: `/cg/${id}` }, limits: { network: 'none' } }) as unknown as JobRecord;
+    for (let i = 0; i < 3; i++) u.getState().sample(job('a'));
+    expect(u.getState().memory.length).toBe(3);
+    u.getState().sample(job('b'));
+    expect(u.getState().jobId).toBe('b');
+    expect(u.getState().memory.length).toBe(1);
+    u.getState().sample(job('a'));
+    expect(u.getState().jobId).toBe('a');
+    expect(u.getState().memory.length).toBe(4);
+    expect(u.getState().samples).toBe(4);
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPolicy } from '../../src/launcher/policy.js';
 import { launcherProcessAlive } from '../../src/launcher/processes.js';
-import { registeredLauncherPid } from '../../src/launcher/registry.js';
+import { registeredLauncherPid, registryEntries } from '../../src/launcher/registry.js';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -41,6 +41,18 @@ describe('the registry', () => {
     writeFileSync(join(d, 'job1'), 'uid 1000\nlauncher_pid 4242\nlauncher_start 99\ncgroup v1\n');
     expect(registeredLauncherPid('job1', d)).toBe(4242);
     expect(registeredLauncherPid('job2', d)).toBeUndefined();
+  });
+
+  it("lists every entry's job id, uid and launcher pid (--all-users), skipping malformed ones", () => {
+    const d = tmp();
+    writeFileSync(join(d, 'job1'), 'uid 1000\nlauncher_pid 4242\nlauncher_start 99\ncgroup v2\n');
+    writeFileSync(join(d, 'job2'), 'uid 0\nlauncher_pid 7\n');
+    writeFileSync(join(d, 'junk'), 'cgroup v2\n');
+    expect(registryEntries(d).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'job1', uid: 1000, launcherPid: 4242 },
+      { id: 'job2', uid: 0, launcherPid: 7 },
+    ]);
+    expect(registryEntries(join(d, 'missing'))).toEqual([]);
   });
 });
 

@@ -26,8 +26,12 @@ export function registerJobCommands(program: Command): Command {
     .command('list')
     .description('running jobs (or all with --all), newest first')
     .option('-a, --all', 'include finished jobs')
+    .option(
+      '--all-users',
+      "root only: every user's running jobs (from the launcher's registry), with their records where the user's state directory can be found (from the files the job's launcher has open); there, that user's finished jobs too. Finished jobs of a user with nothing running are not found",
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: { all?: boolean; json?: boolean }) => {
+    .action(async (opts: { all?: boolean; json?: boolean; allUsers?: boolean }) => {
       const { listJobsCommand } = await import('../job/list.js');
       listJobsCommand(opts);
     });
