@@ -306,16 +306,19 @@ void cg_create(struct cgroup *cg, const char *job_id, const struct cg_limits *l)
     else create_v1(cg, l);
 }
 
-/* Called by the job's first process, still single-threaded, before anything of the job runs. On v1 it writes
- * "0" (itself) to each controller's `tasks`: moving the calling thread alone skips the kernel's global
- * threadgroup lock, whose write side waits for an RCU grace period (5-25 ms on an idle host, for each job),
- * where writing a pid to cgroup.procs takes it. A single-threaded process is wholly moved by moving its thread,
- * and everything it forks later is born inside. v2 has no such file for domain cgroups: cgroup.procs. */
-int cg_join_self(const struct cgroup *cg)
+/* The supervisor moves the job's PID 1 (its unreaped child, still single-threaded, which waits for the supervisor's
+ * go before it forks anything) while PID 1 builds the job's filesystem. On v1 it writes PID 1's pid to each
+ * controller's `tasks`: moving one thread skips the kernel's global threadgroup lock, whose write side waits for
+ * an RCU grace period (5-25 ms on an idle host, for each job), where writing a pid to cgroup.procs takes it. A
+ * single-threaded process is wholly moved by moving its thread, and everything it forks later is born inside.
+ * v2 has no such file for domain cgroups: cgroup.procs. */
+int cg_attach(const struct cgroup *cg, pid_t pid)
 {
+    char val[16];
+    snprintf(val, sizeof val, "%d", (int)pid);
     for (int i = 0; i < CG_NCTL; i++) {
         if (!cg->ctl[i].used || cg->ctl[i].alias >= 0) continue;
-        if (cg_write(cg->ctl[i].path, cg->v2 ? "cgroup.procs" : "tasks", "0") < 0) return -1;
+        if (cg_write(cg->ctl[i].path, cg->v2 ? "cgroup.procs" : "tasks", val) < 0) return -1;
         if (cg->v2) break;
     }
     return 0;
@@ -553,6 +556,14 @@ static int any_procs(const struct cgroup *cg)
 
 void cg_destroy(const struct cgroup *cg)
 {
+    /* the usual case, nothing left inside: the removal alone (rmdir fails with EBUSY while a process is inside) */
+    int left = 0;
+    for (int i = 0; i < CG_NCTL; i++) {
+        if (!cg->ctl[i].used || cg->ctl[i].alias >= 0) continue;
+        if (rmdir(cg->ctl[i].path) < 0 && errno != ENOENT) left = 1;
+        if (cg->v2) break;
+    }
+    if (!left) return;
     for (int round = 0; round < 3 && any_procs(cg); round++) {
         cg_signal_all(cg, SIGKILL);
         for (int i = 0; i < 200 && any_procs(cg); i++) sleep_ms(2);

@@ -122,7 +122,7 @@ struct cg_stats { uint64_t cpu_usec, peak_memory, oom_kills; };
 extern const char *const cg_names[CG_NCTL];
 int cg_detect_v2(void);
 void cg_create(struct cgroup *cg, const char *job_id, const struct cg_limits *l);
-int cg_join_self(const struct cgroup *cg);    /* the calling process joins the job's cgroups: 0, or -1 with errno */
+int cg_attach(const struct cgroup *cg, pid_t pid);  /* moves a single-threaded process into the job's cgroups: 0, or -1 with errno */
 void cg_stats(const struct cgroup *cg, struct cg_stats *st);
 uint64_t cg_working_set(const struct cgroup *cg);   /* usage minus unmapped file cache; 0 if unknown */
 void cg_signal_all(const struct cgroup *cg, int sig);
@@ -175,7 +175,10 @@ void set_hostname(const char *name);
 void drop_privileges(const struct creds *cr);
 void as_caller(const struct creds *cr);   /* fsuid/fsgid the caller's, no effective capabilities */
 void as_root(void);                       /* and back */
-void reset_signals(void);
+void reset_signals(void);              /* the command's: default dispositions, nothing blocked */
+/* the only dispositions the launcher sets other than the default (it installs no handlers; the caller's are reset
+ * first thing): the supervisor's, which PID 1 inherits; the command gets the default back */
+#define IGNORED_SIGNALS { SIGPIPE, SIGTTOU, SIGTTIN }
 
 /* ---- sched.c ---- */
 void reset_sched_state(void);   /* first thing: remember the caller's scheduling state, reset ours */

@@ -120,11 +120,8 @@ static void cleanup(void)
     cg_destroy(&g_cg);
     if (g_reg_made) reg_remove(g_job_id);
     g_reg_made = 0;
-    if (g_guard_w >= 0) {
-        (void)send(g_guard_w, "D", 1, MSG_NOSIGNAL);
-        close(g_guard_w);
-        g_guard_w = -1;
-    }
+    /* the socket itself closes when we exit (a guard without a deadline reads the "D" only then) */
+    if (g_guard_w >= 0) (void)send(g_guard_w, "D", 1, MSG_NOSIGNAL);
 }
 
 /* a closed 0/1/2 would let the next open() land there: reopen them on /dev/null first thing */
@@ -343,21 +340,28 @@ static void detach(void)
  * It is forked before the entry is named (start_guard) and so before the cgroups and the job's PID namespace
  * exist (children forked after unshare(CLONE_NEWPID) would be in it), and gets PID 1's pidfd and the deadline over a SOCK_SEQPACKET socket; "D" there means the
  * supervisor has cleaned up, EOF without "D" that it died. */
-static void guard_main(int sock, int v2)
+static void guard_main(int sock, int v2, int timed)
 {
+    /* out of the caller's reach first: a session of its own (its terminal's signals, ^Z included, no longer reach
+     * us) and real uid root (nor do the caller's); then the supervisor may go on and name the entry. The guard was
+     * born non-dumpable, and changing the real uid alone leaves that so. */
+    if (setsid() < 0 || setresuid(0, 0, 0) < 0) _exit(EXIT_REFUSED);
+    if (send(sock, "R", 1, MSG_NOSIGNAL) != 1) _exit(EXIT_REFUSED);
     int keep[] = { sock, reg_own_fd(), reg_dir_fd() };
     close_all_except(keep, sizeof keep / sizeof keep[0]);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) _exit(EXIT_REFUSED);
     close(null);
-    if (setsid() < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) _exit(EXIT_REFUSED);
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);   /* the credential change reset it to fs.suid_dumpable */
-    /* out of the caller's reach now: the supervisor may go on and name the entry */
-    if (send(sock, "R", 1, MSG_NOSIGNAL) != 1) _exit(EXIT_REFUSED);
+    if (chdir("/") < 0 || setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0) _exit(EXIT_REFUSED);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);   /* the gid change reset it to fs.suid_dumpable */
     /* forked before the supervisor creates the job's cgroups: all those the job may get (absent ones are skipped) */
     reg_job_cgroup(&g_cg, v2, g_job_id);
     int pidfd = -1, killing = 0;
     uint64_t deadline = 0;
+    /* Without a deadline the guard has nothing to do while the supervisor lives: it waits for the supervisor's end
+     * of the socket to close (POLLRDHUP; a message does not wake it, so it stays off the CPUs the job starts on)
+     * and then reads what was sent meanwhile: PID 1's pidfd, and "D" if the supervisor cleaned up. */
+    const short events = timed ? POLLIN : POLLRDHUP;
     for (;;) {
         int tmo = -1;
         if (deadline) {
@@ -383,7 +387,7 @@ static void guard_main(int sock, int v2)
             cg_thaw(&g_cg);
             tmo = 50;
         }
-        struct pollfd pfd[2] = { { sock, POLLIN, 0 }, { killing ? pidfd : -1, POLLIN, 0 } };
+        struct pollfd pfd[2] = { { sock, events, 0 }, { killing ? pidfd : -1, POLLIN, 0 } };
         if (poll(pfd, 2, tmo) <= 0) continue;
         if (pfd[1].revents) killing = 0;
         if (!pfd[0].revents) continue;
@@ -394,7 +398,12 @@ static void guard_main(int sock, int v2)
         ssize_t r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) break;
-        if (msg[0] == 'D') _exit(0);
+        if (msg[0] == 'D') {
+            /* nothing left to do: let the supervisor's own end and its caller have the CPUs first */
+            struct sched_param idle = { 0 };
+            (void)sched_setscheduler(0, SCHED_IDLE, &idle);
+            _exit(0);
+        }
         struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
         if (msg[0] == 'P' && r == 1 + (ssize_t)sizeof deadline && pidfd < 0 && c && c->cmsg_level == SOL_SOCKET &&
             c->cmsg_type == SCM_RIGHTS) {
@@ -411,10 +420,11 @@ static void guard_main(int sock, int v2)
     _exit(0);
 }
 
-/* Forked while our registry entry is locked but has no name yet, and waited for until it is root (until then
- * the caller could kill it): from the moment the entry is linked, a SIGKILLed supervisor always leaves a guard
- * that removes the entry and the cgroups. */
-static void start_guard(int v2)
+/* Forked while our registry entry is locked but has no name yet, before the runtime is checked, and waited for
+ * (wait_guard) until it is root (until then the caller could kill it) only just before the entry is linked: from
+ * the moment the entry is linked, a SIGKILLed supervisor always leaves a guard that removes the entry and the
+ * cgroups. The fork and the guard's start (about a millisecond on a small VM) overlap with our own checks. */
+static void start_guard(int v2, int timed)
 {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) fail_errno("socketpair");
@@ -424,10 +434,14 @@ static void start_guard(int v2)
         g_fail_hook = NULL;
         g_report_fd = -1;
         close(sv[0]);
-        guard_main(sv[1], v2);
+        guard_main(sv[1], v2, timed);
     }
     close(sv[1]);
     g_guard_w = sv[0];
+}
+
+static void wait_guard(void)
+{
     char ready = 0;
     ssize_t r;
     while ((r = recv(g_guard_w, &ready, 1, 0)) < 0 && errno == EINTR) {}
@@ -477,8 +491,6 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
 {
     g_fail_hook = NULL;
     g_report_fd = c->err_w;
-    /* into the job's cgroups first, so that its limits hold for everything PID 1 does and starts */
-    if (cg_join_self(&g_cg) < 0) fail_errno("cannot put the job into its cgroup");
     int keep[] = { c->sync_r, c->err_w, c->res_w, c->life_r, c->isolated_fd, c->runtime_fd, c->workdir_fd };
     close_all_except(keep, sizeof keep / sizeof keep[0]);
     sched_job_prepare();
@@ -496,7 +508,8 @@ __attribute__((noreturn)) static void child_main(const struct child_ctx *c)
     close(c->isolated_fd);
     close(c->runtime_fd);
     if (c->workdir_fd >= 0) close(c->workdir_fd);
-    /* nothing of the job runs before the supervisor is ready for it (EOF: the supervisor died) */
+    /* nothing of the job runs before the supervisor is ready for it and has moved us into the job's cgroups, so the
+     * command is born inside (EOF: the supervisor died) */
     char go;
     if (read(c->sync_r, &go, 1) != 1) _exit(EXIT_REFUSED);
     close(c->sync_r);
@@ -567,6 +580,15 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
         return do_kill(o.kill_id, o.signal, g_cr.uid);
     }
     apply_policy(&conf, &o, &g_cr);
+    if (o.detach) detach();
+
+    /* The guard is forked now, and waited for only before the entry is linked: it gets out of the caller's reach
+     * while we check the runtime (a fork and the new process's start cost about a millisecond) */
+    if (!o.has_job_id) gen_job_id(o.job_id, sizeof o.job_id);
+    snprintf(g_job_id, sizeof g_job_id, "%s", o.job_id);
+    int v2 = cg_detect_v2();
+    reg_prepare(g_cr.uid, v2);
+    start_guard(v2, o.timeout != 0);
 
     /* the runtime: every component checked, then the fds we checked are what we use */
     char rpath[MAX_PATH_LEN + 80];
@@ -595,21 +617,6 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
     char hostname[64];
     snprintf(hostname, sizeof hostname, "%s", o.hostname ? o.hostname : o.runtime);
 
-    if (o.detach) detach();
-
-    if (!o.has_job_id) gen_job_id(o.job_id, sizeof o.job_id);
-    snprintf(g_job_id, sizeof g_job_id, "%s", o.job_id);
-    reg_cleanup_stale();
-    int v2 = cg_detect_v2();
-    reg_prepare(g_cr.uid, v2);
-    start_guard(v2);
-    if (reg_link(g_job_id) < 0) fail("job id '%s' is already in use", g_job_id);
-    g_reg_made = 1;
-    g_fail_hook = cleanup;
-    struct cg_limits lim = { o.memory, o.cpu, o.pids, o.has_cores ? o.cores : NULL };
-    cg_create(&g_cg, g_job_id, &lim);
-    logcap_init(o.log_max, o.status_fd, g_job_id);   /* where the job's output starts, before it writes any */
-
     int syncp[2], errp[2], resp[2], lifep[2];
     if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(resp, O_CLOEXEC) < 0 || pipe2(lifep, O_CLOEXEC) < 0)
         fail_errno("pipe");
@@ -620,9 +627,8 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
     int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, pdeath_sig };
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaddset(&mask, sigs[i]);
     sigprocmask(SIG_BLOCK, &mask, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGTTOU, SIG_IGN);
-    signal(SIGTTIN, SIG_IGN);
+    static const int ignored[] = IGNORED_SIGNALS;
+    for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) signal(ignored[i], SIG_IGN);
     if (!o.detach) {
         /* the job must die with the caller: we get pdeath_sig, PID 1 gets SIGKILL when we die */
         if (prctl(PR_SET_PDEATHSIG, pdeath_sig, 0, 0, 0) < 0) fail_errno("PR_SET_PDEATHSIG");
@@ -639,7 +645,7 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
         child_main(&c);
     }
     g_pid1 = pid;
-    arm_guard(pid, deadline);
+    g_fail_hook = cleanup;
     close(syncp[0]);
     close(errp[1]);
     close(resp[1]);
@@ -648,12 +654,23 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
     close(runtime_fd);
     if (workdir_fd >= 0) close(workdir_fd);
 
-    /* PID 1 joined the job's cgroups itself; if it failed at that or at its setup, its message (read below)
-     * is the one to report */
-    int go_err = 0;
-    if (write_all(syncp[1], "g", 1) < 0) go_err = errno;
+    /* While PID 1 builds the job's filesystem (a few milliseconds, most of them in the kernel): the registry entry,
+     * the job's cgroups with PID 1 moved into them, the guard armed. Only the "g" below lets PID 1 go on to drop
+     * its privileges and fork the command. */
+    reg_cleanup_stale();
+    wait_guard();
+    if (reg_link(g_job_id) < 0) fail("job id '%s' is already in use", g_job_id);
+    g_reg_made = 1;
+    logcap_init(o.log_max, o.status_fd, g_job_id);   /* where the job's output starts, before it writes any */
+    struct cg_limits lim = { o.memory, o.cpu, o.pids, o.has_cores ? o.cores : NULL };
+    cg_create(&g_cg, g_job_id, &lim);
+    /* if PID 1 failed at its setup (and so could not be moved, or read the "g"), its message (read below) is the
+     * one to report */
+    int join_err = cg_attach(&g_cg, pid) < 0 ? errno : 0, go_err = 0;
+    arm_guard(pid, deadline);
+    if (!join_err && write_all(syncp[1], "g", 1) < 0) go_err = errno;
     close(syncp[1]);
-    if (go_err) kill(pid, SIGKILL);
+    if (join_err || go_err) kill(pid, SIGKILL);
 
     /* setup errors from PID 1 / the command process; EOF = the command has been exec'd */
     char msg[1100];
@@ -670,6 +687,10 @@ __attribute__((noinline)) static int launch(int argc, char **argv)
         msg[got] = '\0';
         const char *m = strncmp(msg, "rnx-launch: ", 12) == 0 ? msg + 12 : msg;
         fail("%s", m);
+    }
+    if (join_err) {
+        errno = join_err;
+        fail_errno("cannot put the job into its cgroup");
     }
     if (go_err) {
         errno = go_err;

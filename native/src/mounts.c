@@ -220,7 +220,12 @@ void setup_filesystem(const struct sandbox *sb, struct prepared *p)
     setup_proc(root);
     setup_dev(root, sb->tmp_size, p);
     mount_tmpfs(root, "/tmp", sb->tmp_size, "1777");
-    for (size_t i = 0; i < sb->spec->n_writable; i++) mount_tmpfs(root, sb->spec->writable[i], sb->tmp_size, "1777");
+    for (size_t i = 0; i < sb->spec->n_writable; i++) {
+        /* a path that has its tmpfs already (rnx writes `writable /tmp`): a second one would only cover the first */
+        int again = strcmp(sb->spec->writable[i], "/tmp") == 0;
+        for (size_t k = 0; k < i && !again; k++) again = strcmp(sb->spec->writable[k], sb->spec->writable[i]) == 0;
+        if (!again) mount_tmpfs(root, sb->spec->writable[i], sb->tmp_size, "1777");
+    }
     for (size_t i = 0; i < sb->spec->n_mounts; i++) {
         const struct spec_mount *m = &sb->spec->mounts[i];
         int t = mount_point(root, m->dst, p->spec_dir[i]);

@@ -13,12 +13,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* the highest capability this kernel knows (PR_CAPBSET_READ fails with EINVAL above it): a binary search */
 static int last_cap(void)
 {
-    int last = 0;
-    for (int c = 0; c < 64; c++)
-        if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0) last = c;
-    return last;
+    int lo = 0, hi = 63;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) >= 0) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
 }
 
 /* The sequence is fixed and decided from the tracked caller credentials (never from geteuid()):
@@ -63,13 +67,11 @@ void drop_privileges(const struct creds *cr)
 
 void reset_signals(void)
 {
+    static const int ignored[] = IGNORED_SIGNALS;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_DFL;
-    for (int s = 1; s < NSIG; s++) {
-        if (s == SIGKILL || s == SIGSTOP) continue;
-        (void)sigaction(s, &sa, NULL);
-    }
+    for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) (void)sigaction(ignored[i], &sa, NULL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);

@@ -165,28 +165,29 @@ static int lock_stale(const char *name, struct reg_entry *e, int *damaged)
 void reg_cleanup_stale(void)
 {
     reg_open_dir();
-    int dfd = dup(g_regfd);
-    if (dfd < 0) return;
-    DIR *d = fdopendir(dfd);
-    if (!d) { close(dfd); return; }
-    rewinddir(d);
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.' || !valid_job_id(de->d_name)) continue;
-        struct reg_entry e;
-        int damaged;
-        int fd = lock_stale(de->d_name, &e, &damaged);
-        if (fd < 0) continue;
-        /* we own it now: its cgroups first (an incomplete entry never had any), then its name */
-        if (!damaged) {
-            struct cgroup cg;
-            reg_job_cgroup(&cg, e.v2, de->d_name);
-            cg_destroy(&cg);
+    /* getdents64 into a static buffer: opendir() would malloc 32 KiB (a heap, and its page faults) */
+    static char buf[16384];
+    if (lseek(g_regfd, 0, SEEK_SET) < 0) return;
+    ssize_t n;
+    while ((n = getdents64(g_regfd, buf, sizeof buf)) > 0) {
+        for (ssize_t off = 0; off < n;) {
+            struct dirent64 *de = (struct dirent64 *)(buf + off);
+            off += de->d_reclen;
+            if (de->d_name[0] == '.' || !valid_job_id(de->d_name)) continue;
+            struct reg_entry e;
+            int damaged;
+            int fd = lock_stale(de->d_name, &e, &damaged);
+            if (fd < 0) continue;
+            /* we own it now: its cgroups first (an incomplete entry never had any), then its name */
+            if (!damaged) {
+                struct cgroup cg;
+                reg_job_cgroup(&cg, e.v2, de->d_name);
+                cg_destroy(&cg);
+            }
+            unlinkat(g_regfd, de->d_name, 0);
+            close(fd);
         }
-        unlinkat(g_regfd, de->d_name, 0);
-        close(fd);
     }
-    closedir(d);
 }
 
 int reg_still_own(const char *job_id)

@@ -15,7 +15,9 @@ static char g_spec_buf[SPEC_MAX_SIZE + 1];
 
 void load_spec(int runtime_dirfd, const char *name, struct spec *s)
 {
-    memset(s, 0, sizeof *s);
+    /* not memset: s is static (zero) and loaded once, and clearing all 200 KiB of it would touch every page (a page
+     * fault each, and page table entries that every later fork copies) for nothing */
+    s->n_env = s->n_writable = s->n_mounts = 0;
     snprintf(s->workdir, sizeof s->workdir, "/work");
     int fd = openat(runtime_dirfd, "launch.spec", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {

@@ -125,7 +125,7 @@ describe.skipIf(!canRun)('the job registry against a caller who pins entries', (
   });
 
   it.skipIf(!haveGdb).each([
-    ['its cgroups exist (before the pipes to PID 1)', 'pipe2', ['entry', 'memory', 'pids', 'cpuacct', 'freezer']],
+    ['its cgroups exist, PID 1 in them (arming the guard, before PID 1 may go on)', 'pidfd_open', ['entry', 'memory', 'pids', 'cpuacct', 'freezer']],
     ['the entry is named, before its first cgroup', 'mkdirat if $_streq((char*)$rsi, "ID")', ['entry']],
   ])('a launcher SIGKILLed once %s leaves nothing behind, whatever the caller locks', async (_when, breakAt, expectSeen) => {
     const id = jobId(breakAt.split(' ')[0]!);
