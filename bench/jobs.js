@@ -46,7 +46,11 @@ try {
   // 2. output. Each run starts after the previous run's files are gone and written back (sync, not timed):
   // otherwise whichever runs later pays for the disk writing back the other's gigabytes.
   const GiB = 1024 ** 3;
-  const produce = 'dd if=/dev/zero bs=1M count=1024 2>/dev/null';
+  // the same program (the runtime's own busybox dd), the same bytes on stdout and nothing on stderr, in the job
+  // as outside it: the reference runs that binary on the host
+  const dd = 'dd if=/dev/zero bs=1M count=1024 2>/dev/null';
+  const hostProduce = `/opt/rnx/runtimes/${runtime}/isolated/bin/busybox ${dd}`;
+  const jobProduce = `sh -c '${dd}'`;
   const file = join(state, 'kept');
   const recordedSizes = [];
   const lastRecordSize = () => {
@@ -60,11 +64,11 @@ try {
     spawnSync('sync');
   };
   const [fileT, teeT, jobT] = timeRounds(outRuns, [
-    ['sh', ['-c', `${produce} > ${file}`], { setup: settle }],
-    ['sh', ['-c', `${produce} | tee ${file} | cat > /dev/null`], { setup: settle }],
+    ['sh', ['-c', `${hostProduce} > ${file}`], { setup: settle }],
+    ['sh', ['-c', `${hostProduce} | tee ${file} | cat > /dev/null`], { setup: settle }],
     [
       'sh',
-      ['-c', `node ${RNX} job run --runtime=${runtime} ${produce} | cat > /dev/null`],
+      ['-c', `node ${RNX} job run --runtime=${runtime} ${jobProduce} | cat > /dev/null`],
       { env, setup: settle, after: () => recordedSizes.push(lastRecordSize()) },
     ],
   ]);
