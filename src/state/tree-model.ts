@@ -212,24 +212,14 @@ export async function readTreeText(treeDir: string, resolved: Resolution & { ok:
   const node = resolved.node;
   if (node.type === 'dir') throw new Error(`${resolved.path} is a directory`);
   if (node.size > MAX_VIEW_BYTES) throw new Error(`${resolved.path} is too large to view (${node.size} bytes; the limit is ${MAX_VIEW_BYTES})`);
-  const abs = join(treeDir, resolved.path);
-  const real = await realpath(abs);
-  const realTree = await realpath(treeDir);
-  if (real !== abs && !real.startsWith(`${realTree}/`)) throw new Error(`${resolved.path} leads outside the runtime`);
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw new Error(`${resolved.path} is not a regular file`);
-    if (st.size > MAX_VIEW_BYTES) throw new Error(`${resolved.path} is too large to view`);
-    const buf = Buffer.alloc(st.size);
-    const { bytesRead } = await fh.read(buf, 0, st.size, 0);
+  return withTreeFile(treeDir, resolved, async (fh, size) => {
+    if (size > MAX_VIEW_BYTES) throw new Error(`${resolved.path} is too large to view`);
+    const buf = Buffer.alloc(size);
+    const { bytesRead } = await fh.read(buf, 0, size, 0);
     const data = buf.subarray(0, bytesRead);
     if (data.subarray(0, 8192).includes(0)) throw new Error(`${resolved.path} is a binary file`);
-    const text = data.toString('utf8');
-    const lines = text.split('\n');
+    const lines = data.toString('utf8').split('\n');
     if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
     return lines.map((l) => sanitizeLine(l, maxLineChars));
-  } finally {
-    await fh.close();
-  }
+  });
 }

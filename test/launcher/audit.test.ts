@@ -3,43 +3,13 @@
 // job, a --kill interrupted between freeze and thaw, a deadline on a frozen job, reserved job ids, RLIMIT_CORE, and
 // timed_out after a --kill.
 import { describe, it, expect, afterAll } from 'vitest';
-import { execFileSync, spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canRun, launch, pidAlive, sleep, waitFor, userDir, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
+import { canRun, launch, pidAlive, sleep, waitFor, userDir, LAUNCHER_PATH, TEST_RUNTIME, haveGdb, run, underGdb } from './harness.js';
 import { TEST_USER, runAsSync, userIds } from '../support/users.js';
 import { buildLaunchArgv } from '../../src/launcher/argv.js';
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `cmd args` as `user` (through setpriv, which execs it). */
-function run(user: string, cmd: string, args: string[], opts: SpawnOptions & { timeoutMs?: number } = {}): Promise<Run> {
-  const { gid } = userIds(user);
-  const child = spawn('setpriv', [`--reuid=${user}`, `--regid=${gid}`, '--init-groups', '--', cmd, ...args], {
-    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...opts,
-  });
-  const r: Run = { code: null, signal: null, stdout: '', stderr: '' };
-  child.stdout?.on('data', (d: Buffer) => (r.stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (r.stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      r.code = code;
-      r.signal = signal;
-      resolve(r);
-    });
-  });
-}
 
 /** A directory owned by the test user holding static programs built from `sources` (name -> C source). */
 function programs(sources: Record<string, string>): string {
@@ -53,39 +23,7 @@ function programs(sources: Record<string, string>): string {
   return wd;
 }
 
-const haveGdb = arch() === 'x64' && spawnSync('gdb', ['--version']).status === 0;
 const haveScript = spawnSync('script', ['--version']).status === 0;
-
-/** Runs the launcher under gdb (as root; the launcher as `asUser`), stopped at `breakAt` while `hook` runs. */
-function underGdb(breakAt: string, hook: string, args: string[], asUser: string): Run {
-  const wrapper = ['-ex', `set exec-wrapper setpriv --reuid=${asUser} --regid=${userIds(asUser).gid} --init-groups`];
-  const r = spawnSync(
-    'gdb',
-    [
-      '-q',
-      '-batch',
-      ...wrapper,
-      '-ex',
-      'set breakpoint pending on',
-      '-ex',
-      `break ${breakAt}`,
-      '-ex',
-      'run',
-      '-ex',
-      `shell ${hook}`,
-      '-ex',
-      'delete',
-      '-ex',
-      'continue',
-      '--args',
-      LAUNCHER_PATH,
-      ...args,
-    ],
-    { encoding: 'utf8', timeout: 30_000 },
-  );
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
 /** The job's freezer: v1 freezer.state, v2 cgroup.freeze. */
 function freezer(cgroups: Record<string, string>): { frozen: () => boolean; freeze: () => void; thaw: () => void } {
   const v1 = cgroups.freezer;

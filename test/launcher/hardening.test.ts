@@ -1,42 +1,12 @@
 // Attacks a hostile caller can try against the setuid launcher itself: process state it inherits, signals it
 // can send, races on the job registry and the job's cgroup. Each test names the weakness it guards against.
 import { describe, it, expect, afterAll } from 'vitest';
-import { execFileSync, spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { arch, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canRun, launch, pidAlive, sleep, waitFor, userDir, LAUNCHER_PATH, TEST_RUNTIME } from './harness.js';
+import { canRun, launch, pidAlive, sleep, waitFor, userDir, LAUNCHER_PATH, TEST_RUNTIME, haveGdb, run, underGdb } from './harness.js';
 import { OTHER_USER, TEST_USER, runAsSync, spawnAs, userIds } from '../support/users.js';
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `cmd args` as `user` (through setpriv, which execs it), with an optional shell prefix for state setup. */
-function run(user: string, cmd: string, args: string[], opts: SpawnOptions & { timeoutMs?: number } = {}): Promise<Run> {
-  const { gid } = userIds(user);
-  const child = spawn('setpriv', [`--reuid=${user}`, `--regid=${gid}`, '--init-groups', '--', cmd, ...args], {
-    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...opts,
-  });
-  const r: Run = { code: null, signal: null, stdout: '', stderr: '' };
-  child.stdout?.on('data', (d: Buffer) => (r.stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (r.stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      r.code = code;
-      r.signal = signal;
-      resolve(r);
-    });
-  });
-}
 
 /** Registry entry and cgroup directories of one job id (only this test's own ids are ever looked at). */
 function traces(jobId: string): string[] {
@@ -51,36 +21,6 @@ function traces(jobId: string): string[] {
 
 // Races are won by a caller who stops a launcher (SIGSTOP) at the right moment; the tests stop it at that
 // moment with gdb (as root) instead, run `hook` there, then let it go on.
-const haveGdb = arch() === 'x64' && spawnSync('gdb', ['--version']).status === 0;
-function underGdb(breakAt: string | string[], hook: string, args: string[], asUser?: string): Run {
-  // gdb runs as root, so the traced launcher keeps its setuid credentials: real uid = the user, effective 0
-  const wrapper = asUser ? ['-ex', `set exec-wrapper setpriv --reuid=${asUser} --regid=${userIds(asUser).gid} --init-groups`] : [];
-  const r = spawnSync(
-    'gdb',
-    [
-      '-q',
-      '-batch',
-      ...wrapper,
-      '-ex',
-      'set breakpoint pending on',
-      ...[breakAt].flat().flatMap((b) => ['-ex', `break ${b}`]),
-      '-ex',
-      'run',
-      '-ex',
-      `shell ${hook}`,
-      '-ex',
-      'delete',
-      '-ex',
-      'continue',
-      '--args',
-      LAUNCHER_PATH,
-      ...args,
-    ],
-    { encoding: 'utf8', timeout: 30_000 },
-  );
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
 /** Starts a job as the test user, then SIGKILLs its launcher and the launcher's guard (root only can):
  * leaves a stale registry entry. */
 async function staleJob(id: string): Promise<void> {

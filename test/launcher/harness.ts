@@ -1,8 +1,8 @@
 // Shared helpers for the launcher tests: run the installed setuid launcher as the unprivileged test user.
 import { existsSync, mkdtempSync, chownSync, chmodSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { LAUNCHER_PATH } from '../../src/launcher/paths.js';
 import { EventStream, type LauncherEvent, type StartedEvent, type ExitedEvent } from '../../src/launcher/events.js';
 import { spawnAs, TEST_USER, userIds } from '../support/users.js';
@@ -123,4 +123,76 @@ export function pidAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cmd args` as `user` (through setpriv, which execs it), collecting its output; killed after `timeoutMs`. */
+export function run(user: string, cmd: string, args: string[], opts: SpawnOptions & { timeoutMs?: number } = {}): Promise<Run> {
+  const { gid } = userIds(user);
+  const child = spawn('setpriv', [`--reuid=${user}`, `--regid=${gid}`, '--init-groups', '--', cmd, ...args], {
+    env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...opts,
+  });
+  const r: Run = { code: null, signal: null, stdout: '', stderr: '' };
+  child.stdout?.on('data', (d: Buffer) => (r.stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (r.stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      r.code = code;
+      r.signal = signal;
+      resolve(r);
+    });
+  });
+}
+
+/** gdb can hold the launcher at a chosen point (x86-64 breakpoint conditions read its registers). */
+export const haveGdb = arch() === 'x64' && spawnSync('gdb', ['--version']).status === 0;
+
+/**
+ * Runs the launcher with `args` under gdb (as root; the launcher as `asUser` when given), stopped at the first of
+ * `breakAt` while `hook` runs; then it continues, or with `then: 'kill'` is SIGKILLed there (`launcher`: another
+ * build to test, e.g. the one before a fix). gdb runs as root, so
+ * the traced launcher keeps its setuid credentials: real uid = the user, effective 0.
+ */
+export function underGdb(
+  breakAt: string | string[],
+  hook: string,
+  args: string[],
+  asUser?: string,
+  then: 'continue' | 'kill' = 'continue',
+  launcher: string = LAUNCHER_PATH,
+): Run {
+  const wrapper = asUser ? ['-ex', `set exec-wrapper setpriv --reuid=${asUser} --regid=${userIds(asUser).gid} --init-groups`] : [];
+  const end = then === 'kill' ? ['-ex', 'kill'] : ['-ex', 'delete', '-ex', 'continue'];
+  const r = spawnSync(
+    'gdb',
+    [
+      '-q',
+      '-batch',
+      ...wrapper,
+      '-ex',
+      'set breakpoint pending on',
+      ...[breakAt].flat().flatMap((b) => ['-ex', `break ${b}`]),
+      '-ex',
+      'run',
+      '-ex',
+      `shell ${hook}`,
+      ...end,
+      '--args',
+      launcher,
+      ...args,
+    ],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }

@@ -114,6 +114,15 @@ const ownCpus = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/st
 const pinCpu = String(Math.max(...ownCpus.split(',').map((r) => Number(r.split('-').at(-1)))));
 const multiCpu = ownCpus !== pinCpu;
 
+/** Runs the launcher as the test user through `wrapper` (which sets the hostile state, pinned to PIN_CPU, then execs it). */
+function launchThrough(wrapper: string, args: string[], timeout: number) {
+  return spawnSync(
+    'setpriv',
+    [`--reuid=${TEST_USER}`, `--regid=${userIds(TEST_USER).gid}`, '--init-groups', '--', wrapper, LAUNCHER_PATH, '--runtime', TEST_RUNTIME, ...args],
+    { env: { PATH: '/usr/bin:/bin', PIN_CPU: pinCpu }, encoding: 'utf8', timeout },
+  );
+}
+
 describe.skipIf(!canRun || spawnSync('gcc', ['--version']).status !== 0)('rnx-launch against inherited scheduling state', () => {
   afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -160,29 +169,7 @@ describe.skipIf(!canRun || spawnSync('gcc', ['--version']).status !== 0)('rnx-la
   it("a caller's 10 s timer slack does not stretch --timeout 1 (the job ends well before the slack could pass)", async () => {
     const hostile = build('hostile', HOSTILE_C, false);
     const t0 = Date.now();
-    const r = spawnSync(
-      'setpriv',
-      [
-        `--reuid=${TEST_USER}`,
-        `--regid=${userIds(TEST_USER).gid}`,
-        '--init-groups',
-        '--',
-        hostile,
-        LAUNCHER_PATH,
-        '--runtime',
-        TEST_RUNTIME,
-        '--timeout',
-        '1',
-        '--',
-        'sleep',
-        '30',
-      ],
-      {
-        env: { PATH: '/usr/bin:/bin', PIN_CPU: pinCpu },
-        encoding: 'utf8',
-        timeout: 40_000,
-      },
-    );
+    const r = launchThrough(hostile, ['--timeout', '1', '--', 'sleep', '30'], 40_000);
     const ms = Date.now() - t0;
     expect(r.status, r.stderr).toBe(137);
     // with the slack inherited, the deadline's wake-up comes 1 to 11 s late; without it, at once
@@ -191,31 +178,7 @@ describe.skipIf(!canRun || spawnSync('gcc', ['--version']).status !== 0)('rnx-la
 
   it.skipIf(!multiCpu)("the caller's CPU affinity is narrowed to the job's cpuset with --cores, or left to it when they share no CPU", async () => {
     const hostile = build('hostile', HOSTILE_C, false);
-    const run = (cores: string) =>
-      spawnSync(
-        'setpriv',
-        [
-          `--reuid=${TEST_USER}`,
-          `--regid=${userIds(TEST_USER).gid}`,
-          '--init-groups',
-          '--',
-          hostile,
-          LAUNCHER_PATH,
-          '--runtime',
-          TEST_RUNTIME,
-          '--cores',
-          cores,
-          '--',
-          'sh',
-          '-c',
-          'grep Cpus_allowed_list /proc/self/status',
-        ],
-        {
-          env: { PATH: '/usr/bin:/bin', PIN_CPU: pinCpu },
-          encoding: 'utf8',
-          timeout: 20_000,
-        },
-      );
+    const run = (cores: string) => launchThrough(hostile, ['--cores', cores, '--', 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status'], 20_000);
     const same = run(pinCpu);
     expect(same.status, same.stderr).toBe(0);
     expect(same.stdout).toMatch(new RegExp(`:\\s*${pinCpu}\\n$`));

@@ -5,9 +5,9 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { arch, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canRun, waitFor, LAUNCHER_PATH as INSTALLED, TEST_RUNTIME } from './harness.js';
+import { canRun, haveGdb, underGdb, waitFor, LAUNCHER_PATH as INSTALLED, TEST_RUNTIME } from './harness.js';
 import { OTHER_USER, TEST_USER, runAsSync, spawnAs, userIds } from '../support/users.js';
 
 // RNX_LAUNCHER_UNDER_TEST: run these tests against another (setuid) build, e.g. an older one
@@ -31,7 +31,6 @@ function jobId(name: string): string {
   return id;
 }
 
-const haveGdb = arch() === 'x64' && spawnSync('gdb', ['--version']).status === 0;
 const { gid } = userIds(TEST_USER);
 const cleanerRun = () => runAsSync(TEST_USER, LAUNCHER_PATH, ['--runtime', TEST_RUNTIME, '--', 'true']);
 
@@ -55,35 +54,7 @@ function attack(id: string, breakAt: string, dir: string): { gdb: string; seen: 
       `i=0; while ! grep -q opened ${dir}/lock && [ ! -s ${dir}/lockerr ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done\n`,
     { mode: 0o755 },
   );
-  const r = spawnSync(
-    'gdb',
-    [
-      '-q',
-      '-batch',
-      '-ex',
-      `set exec-wrapper setpriv --reuid=${TEST_USER} --regid=${gid} --init-groups`,
-      '-ex',
-      'set breakpoint pending on',
-      '-ex',
-      `break ${breakAt}`,
-      '-ex',
-      'run',
-      '-ex',
-      `shell ${join(dir, 'hook.sh')}`,
-      '-ex',
-      'kill',
-      '--args',
-      LAUNCHER_PATH,
-      '--runtime',
-      TEST_RUNTIME,
-      '--job-id',
-      id,
-      '--',
-      'sleep',
-      '30',
-    ],
-    { encoding: 'utf8', timeout: 30_000 },
-  );
+  const r = underGdb(breakAt, join(dir, 'hook.sh'), ['--runtime', TEST_RUNTIME, '--job-id', id, '--', 'sleep', '30'], TEST_USER, 'kill', LAUNCHER_PATH);
   const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
   return {
     gdb: r.stdout + r.stderr,

@@ -100,3 +100,10 @@ export async function until(fn: () => boolean, ms = 3000): Promise<void> {
     await tick(20);
   }
 }
+
+/** A store's records as stored, newest first: the fake running jobs have no process for the store to find. */
+export const listRaw = (store: JobStore): JobRecord[] =>
+  store
+    .ids()
+    .map((id) => store.readRaw(id))
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));

@@ -9,7 +9,7 @@ import type { JobStore } from '../../src/jobs/store.js';
 import type { JobRecord } from '../../src/jobs/types.js';
 import { completeCommand } from '../../src/state/command-line.js';
 import type { AppDeps, AppOps } from '../../src/state/deps.js';
-import { keys, makeDeps, makeJobStore, makeRoot, makeState, theme, tick, until, writeJob } from './fixtures.js';
+import { keys, makeDeps, makeJobStore, makeRoot, makeState, theme, tick, until, writeJob, listRaw } from './fixtures.js';
 
 let cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -17,12 +17,6 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** Records as stored: the fake running jobs have no process for the store to find. */
-const listRaw = (store: JobStore): JobRecord[] =>
-  store
-    .ids()
-    .map((id) => store.readRaw(id))
-    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 const describeRaw = (store: JobStore, id: string) => describeJob(store.readRaw(id), readEvents(store.file(id, 'events')), store.file(id, 'output'));
 
 async function setup(ops: Partial<AppOps> = {}, extra: Partial<AppDeps> = {}, size = { columns: 100, rows: 36 }) {

@@ -6,20 +6,13 @@ import { render } from 'ink-testing-library';
 import { App } from '../../components/App.js';
 import type { JobStore } from '../../src/jobs/store.js';
 import type { JobRecord } from '../../src/jobs/types.js';
-import { keys, makeDeps, makeJobStore, makeRoot, makeState, theme, tick, until, writeJob } from './fixtures.js';
+import { keys, makeDeps, makeJobStore, makeRoot, makeState, theme, tick, until, writeJob, listRaw } from './fixtures.js';
 
 let cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanup) await c();
   cleanup = [];
 });
-
-/** Records as stored: the fake running job has no process for the store to find. */
-const listRaw = (store: JobStore): JobRecord[] =>
-  store
-    .ids()
-    .map((id) => store.readRaw(id))
-    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 
 function fakeCgroup(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rnx-tui-cg-'));

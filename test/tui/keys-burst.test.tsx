@@ -8,7 +8,7 @@ import { App } from '../../components/App.js';
 import type { JobStore } from '../../src/jobs/store.js';
 import type { JobRecord } from '../../src/jobs/types.js';
 import type { AppOps } from '../../src/state/deps.js';
-import { keys, makeDeps, makeJobStore, makeRoot, makeState, theme, tick, until, writeJob } from './fixtures.js';
+import { keys, makeDeps, makeJobStore, makeRoot, makeState, theme, tick, until, writeJob, listRaw } from './fixtures.js';
 
 let cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -200,11 +200,6 @@ describe('one key press reaches one handler', () => {
 describe('Jobs: actions in a burst target the job the cursor moved to', () => {
   /** Newest first: cccc (running), bbbb (running), aaaa (exited). */
   async function jobs(ops: Partial<AppOps> = {}) {
-    const listRaw = (store: JobStore): JobRecord[] =>
-      store
-        .ids()
-        .map((id) => store.readRaw(id))
-        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
     const a = await app({ listJobs: listRaw, ...ops }, {}, 'jobs');
     const at = (s: number) => new Date(Date.now() - s * 1000).toISOString();
     writeJob(a.store, { id: 'aaaaaaaaaaaa', createdAt: at(60), command: ['echo', 'old'], runtime: 'beta' });
