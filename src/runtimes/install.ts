@@ -76,7 +76,8 @@ export async function installRuntime(source: string, opts: InstallOptions): Prom
     await normalizeModes(tree, entries);
     await writeFile(join(staging, runtimeFiles.launchSpec), renderLaunchSpec(spec), { mode: 0o644 });
     const header = await writeManifest(join(staging, runtimeFiles.manifest), entries, spec);
-    chmodSync(join(staging, runtimeFiles.spec), 0o644);
+    // every file of the runtime is readable by all, whatever the installer's umask
+    for (const f of [runtimeFiles.spec, runtimeFiles.launchSpec]) chmodSync(join(staging, f), 0o644);
     chmodSync(staging, 0o755);
     const replaced = swapIntoPlace(staging, target, runtimesDir, spec.name, opts.force === true);
     return { spec, warnings, files: header.files, bytes: header.bytes, replaced, path: target };

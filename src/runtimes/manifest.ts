@@ -48,6 +48,7 @@ export async function writeManifest(file: string, entries: ManifestEntry[], runt
   const tmp = `${file}.tmp`;
   const fh = await open(tmp, 'w', 0o644);
   try {
+    await fh.chmod(0o644); // readable by every user whatever the umask: verify runs as anyone
     await fh.writeFile(body);
     await fh.sync();
   } finally {

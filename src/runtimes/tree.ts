@@ -165,6 +165,7 @@ export function ensureMountPoint(root: string, inTreePath: string): string[] {
     }
     if (!st) {
       mkdirSync(cur, { mode: 0o755 });
+      chmodSync(cur, 0o755); // whatever the installer's umask: the manifest records 0755
       created.push(rel);
     } else if (st.isSymbolicLink()) {
       throw new UserError(`mount point ${inTreePath} goes through a symlink in the runtime tree (${posix.join('/', part)})`);

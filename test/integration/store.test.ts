@@ -332,6 +332,10 @@ describe('a store path that does not exist yet', () => {
     const list = rnx(['runtime', 'list'], { env: { RNX_ROOT: fresh }, asUid: 65534 });
     expect(list.stdout).toMatch(/^bb\s+1\.36/m);
     expect(list.code).toBe(0);
+    // and every file of it is theirs to read: the manifest, runtime.yml and launch.spec too
+    const verify = rnx(['runtime', 'verify', 'bb'], { env: { RNX_ROOT: fresh }, asUid: 65534 });
+    expect(verify.stdout).toMatch(/^bb: intact/m);
+    expect(verify.code).toBe(0);
     rmSync(join(work, 'fresh'), { recursive: true, force: true });
   });
 
